@@ -1,0 +1,294 @@
+"""The command line. click lives here only: it turns options into typed arguments and
+calls a plain function in ``asstctl.commands`` that returns an exit code.
+
+Exit codes, for every command: 0 success; 1 any error (usage errors included, never 2);
+2 only for "changes present" under ``plan --detailed-exitcode``; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from asstctl import __version__
+from asstctl.errors import AsstctlError, redact
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _project_option(func: F) -> F:
+    """``-C DIR`` on a subcommand, overriding the group's ``-C``."""
+    return click.option(
+        "-C",
+        "directory",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Run as if started in DIR (like git -C).",
+    )(func)
+
+
+def _sandbox_option(func: F) -> F:
+    return click.option(
+        "--sandbox",
+        is_flag=True,
+        help="Use the built-in local emulator (state kept in .asstctl/); no API key needed.",
+    )(func)
+
+
+def _color_option(func: F) -> F:
+    return click.option("--no-color", is_flag=True, help="Never colour output (NO_COLOR is honoured too).")(
+        func
+    )
+
+
+def _target_option(func: F) -> F:
+    return click.option(
+        "--target",
+        "targets",
+        multiple=True,
+        metavar="ADDRESS",
+        help="Limit to this address (repeatable), e.g. assistant.support.",
+    )(func)
+
+
+def _dir(ctx: click.Context, directory: Path | None) -> Path:
+    if directory is not None:
+        return directory
+    root = ctx.find_root().obj or {}
+    return Path(root.get("directory") or ".")
+
+
+def _color(no_color: bool) -> bool | None:
+    """False when colour is switched off; None lets the renderer decide (TTY only)."""
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    return None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="asstctl")
+@click.option(
+    "-C",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Run as if started in DIR (like git -C).",
+)
+@click.pass_context
+def cli(ctx: click.Context, directory: Path | None) -> None:
+    """Assistants as code: validate, plan and apply OpenAI assistants and vector stores."""
+    ctx.obj = {"directory": directory}
+
+
+@cli.command()
+@_project_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True
+)
+@click.pass_context
+def validate(ctx: click.Context, directory: Path | None, fmt: str) -> int:
+    """Check every manifest offline: no network, no key."""
+    from asstctl.commands import validate as cmd
+
+    return cmd.run(_dir(ctx, directory), fmt=fmt)
+
+
+@cli.command()
+@_project_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True
+)
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 0 no changes, 1 error, 2 changes present.")
+@click.option("--destroy", is_flag=True, help="Plan removing everything the stack owns.")
+@_target_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Save the plan to FILE.")
+@_sandbox_option
+@_color_option
+@click.pass_context
+def plan(
+    ctx: click.Context,
+    directory: Path | None,
+    fmt: str,
+    detailed_exitcode: bool,
+    destroy: bool,
+    targets: tuple[str, ...],
+    out: Path | None,
+    sandbox: bool,
+    no_color: bool,
+) -> int:
+    """Show what apply would change."""
+    from asstctl.commands import plan as cmd
+
+    return cmd.run(
+        _dir(ctx, directory),
+        fmt=fmt,
+        detailed_exitcode=detailed_exitcode,
+        destroy=destroy,
+        targets=targets,
+        out=out,
+        sandbox=sandbox,
+        color=_color(no_color),
+    )
+
+
+@cli.command()
+@click.argument("planfile", required=False, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@_project_option
+@click.option("--auto-approve", is_flag=True, help="Apply without asking (required without a TTY or in CI).")
+@click.option("--parallelism", type=click.IntRange(1, 64), default=8, show_default=True)
+@_target_option
+@_sandbox_option
+@_color_option
+@click.pass_context
+def apply(
+    ctx: click.Context,
+    planfile: Path | None,
+    directory: Path | None,
+    auto_approve: bool,
+    parallelism: int,
+    targets: tuple[str, ...],
+    sandbox: bool,
+    no_color: bool,
+) -> int:
+    """Make the live resources match the manifests (or apply a saved PLANFILE)."""
+    from asstctl.commands import apply as cmd
+
+    return cmd.run(
+        _dir(ctx, directory),
+        planfile=planfile,
+        auto_approve=auto_approve,
+        parallelism=parallelism,
+        targets=targets,
+        sandbox=sandbox,
+        color=_color(no_color),
+    )
+
+
+@cli.command()
+@_project_option
+@click.option("--auto-approve", is_flag=True, help="Destroy without asking (required without a TTY or in CI).")
+@click.option("--parallelism", type=click.IntRange(1, 64), default=8, show_default=True)
+@_target_option
+@_sandbox_option
+@_color_option
+@click.pass_context
+def destroy(
+    ctx: click.Context,
+    directory: Path | None,
+    auto_approve: bool,
+    parallelism: int,
+    targets: tuple[str, ...],
+    sandbox: bool,
+    no_color: bool,
+) -> int:
+    """Remove everything this stack owns, and nothing else."""
+    from asstctl.commands import destroy as cmd
+
+    return cmd.run(
+        _dir(ctx, directory),
+        auto_approve=auto_approve,
+        parallelism=parallelism,
+        targets=targets,
+        sandbox=sandbox,
+        color=_color(no_color),
+    )
+
+
+@cli.command()
+@_project_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "env"]), default="text", show_default=True
+)
+@_sandbox_option
+@click.pass_context
+def output(ctx: click.Context, directory: Path | None, fmt: str, sandbox: bool) -> int:
+    """Print the live ids of the stack's assistants and vector stores."""
+    from asstctl.commands import output as cmd
+
+    return cmd.run(_dir(ctx, directory), fmt=fmt, sandbox=sandbox)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8089, show_default=True)
+@click.option("--latency-ms", type=click.IntRange(0), default=0, help="Added to every request.")
+@click.option("--fault-rate", type=click.FloatRange(0, 1), default=0.0, help="Random 429/500/503 rate.")
+@click.option(
+    "--lost-response-rate",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    help="Commit writes, then drop the connection without a response.",
+)
+@click.option("--processing-delay-ms", type=click.IntRange(0), default=0, help="File ingestion time.")
+@click.option("--seed", type=int, default=0, help="Seed for the fault knobs.")
+@click.option("--no-assistants", is_flag=True, help="Answer /v1/assistants* with 404, as OpenAI does now.")
+@click.option("--state", type=click.Path(dir_okay=False, path_type=Path), help="Persist state in FILE.")
+def emulator(
+    host: str,
+    port: int,
+    latency_ms: int,
+    fault_rate: float,
+    lost_response_rate: float,
+    processing_delay_ms: int,
+    seed: int,
+    no_assistants: bool,
+    state: Path | None,
+) -> int:
+    """Run the local OpenAI-compatible API emulator (the sandbox)."""
+    from asstctl.commands import emulator as cmd
+
+    return cmd.run(
+        host=host,
+        port=port,
+        latency_ms=latency_ms,
+        fault_rate=fault_rate,
+        lost_response_rate=lost_response_rate,
+        processing_delay_ms=processing_delay_ms,
+        seed=seed,
+        no_assistants=no_assistants,
+        state=state,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code; every error becomes a message, never a traceback."""
+    try:
+        result = cli.main(args=list(argv) if argv is not None else None, prog_name="asstctl", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Interrupted.", err=True)
+        return 130
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return 1
+    except AsstctlError as exc:
+        click.echo(redact(f"Error: {exc}"), err=True)
+        return exc.exit_code
+    except Exception as exc:  # a bug: say so in one line; the traceback only on request
+        if os.environ.get("ASSTCTL_DEBUG"):
+            click.echo(redact(traceback.format_exc()), err=True)
+        click.echo(
+            redact(f"Error: unexpected {type(exc).__name__}: {exc}")
+            + "\nThis is a bug in asstctl; rerun with ASSTCTL_DEBUG=1 for details and report it.",
+            err=True,
+        )
+        return 1
+    if isinstance(result, int):
+        return result
+    return 0  # --help, --version
+
+
+def entrypoint() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entrypoint()
