@@ -172,7 +172,9 @@ def apply(
 
 @cli.command()
 @_project_option
-@click.option("--auto-approve", is_flag=True, help="Destroy without asking (required without a TTY or in CI).")
+@click.option(
+    "--auto-approve", is_flag=True, help="Destroy without asking (required without a TTY or in CI)."
+)
 @click.option("--parallelism", type=click.IntRange(1, 64), default=8, show_default=True)
 @_target_option
 @_sandbox_option
@@ -259,7 +261,9 @@ def emulator(
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code; every error becomes a message, never a traceback."""
     try:
-        result = cli.main(args=list(argv) if argv is not None else None, prog_name="asstctl", standalone_mode=False)
+        result = cli.main(
+            args=list(argv) if argv is not None else None, prog_name="asstctl", standalone_mode=False
+        )
     except click.exceptions.Abort:
         click.echo("Interrupted.", err=True)
         return 130

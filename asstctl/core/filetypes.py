@@ -4,8 +4,27 @@ from __future__ import annotations
 
 FILE_SEARCH_EXTENSIONS: frozenset[str] = frozenset(
     {
-        ".c", ".cpp", ".cs", ".css", ".doc", ".docx", ".go", ".html", ".java", ".js", ".json",
-        ".md", ".pdf", ".php", ".pptx", ".py", ".rb", ".sh", ".tex", ".ts", ".txt",
+        ".c",
+        ".cpp",
+        ".cs",
+        ".css",
+        ".doc",
+        ".docx",
+        ".go",
+        ".html",
+        ".java",
+        ".js",
+        ".json",
+        ".md",
+        ".pdf",
+        ".php",
+        ".pptx",
+        ".py",
+        ".rb",
+        ".sh",
+        ".tex",
+        ".ts",
+        ".txt",
     }
 )
 """Extensions file search accepts (lower case, with the dot)."""
