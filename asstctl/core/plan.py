@@ -92,6 +92,8 @@ class ResourceChange:
     file_changes: tuple[FileChange, ...] = ()
     """Vector stores only: every file whose attachment changes (no-ops omitted)."""
     unchanged_files: int = 0
+    prevent_destroy: bool = False
+    """The manifest sets ``lifecycle.prevent_destroy``: apply must refuse a delete or replace."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,9 @@ class Plan:
     """Ids of the stack's File objects nothing will reference after apply."""
     notes: tuple[str, ...] = ()
     """One-line remarks shown above the plan (e.g. the endpoint lacks the Assistants API)."""
+    file_ids: dict[str, str] = field(default_factory=dict)
+    """Project path -> the existing File id to attach or reference for it (paths listed in
+    ``uploads`` are absent: apply uploads them first)."""
     destroy: bool = False
     project_fingerprint: str = ""
     live_fingerprints: dict[str, str] = field(default_factory=dict)
