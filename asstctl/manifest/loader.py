@@ -1,0 +1,180 @@
+"""``load_project``: a project directory → a validated, typed :class:`Project`. Offline."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from asstctl.core.model import DesiredAssistant, DesiredVectorStore, Project
+from asstctl.errors import Diagnostic, ManifestError, UsageError
+from asstctl.manifest.build import Builder
+from asstctl.manifest.files import FileProblem, contained, is_glob, sha256_file
+from asstctl.manifest.schema import schema_diagnostics
+from asstctl.manifest.yaml_loader import YamlDocument, load_yaml_file
+
+PROJECT_FILE = "asstctl.yaml"
+DEFAULT_MANIFESTS = ("assistants/**/*.yaml",)
+
+
+@dataclass(frozen=True)
+class _Config:
+    stack: str
+    base_url: str | None
+    manifests: tuple[str, ...]
+    doc: YamlDocument
+
+
+def load_project(root: Path) -> Project:
+    """Read and validate the project at ``root``; raise ManifestError with every problem found.
+
+    Raises UsageError when ``root`` is not a directory holding ``asstctl.yaml``.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise UsageError(f"{root} is not a directory; pass -C DIR with the project directory")
+    if not (root / PROJECT_FILE).is_file():
+        raise UsageError(
+            f"{root} is not an asstctl project: it has no {PROJECT_FILE}. Create one with the line "
+            "'stack: <name>' (and put manifests under assistants/), or pass -C DIR to name the project."
+        )
+    root = root.resolve()
+    diagnostics: list[Diagnostic] = []
+    config = _read_config(root, diagnostics)
+    if config is None:
+        raise ManifestError(diagnostics)
+    manifest_paths = _find_manifests(root, config, diagnostics)
+    docs: list[YamlDocument] = []
+    for rel in manifest_paths:
+        loaded, problems = load_yaml_file(root / rel, rel)
+        diagnostics += problems
+        docs += loaded
+
+    builder = Builder(root)
+    assistants: list[DesiredAssistant] = []
+    stores: list[DesiredVectorStore] = []
+    first: dict[tuple[str, str], YamlDocument] = {}
+    for doc in docs:
+        problems = schema_diagnostics(doc)
+        if problems:
+            diagnostics += problems
+            continue
+        kind, name = doc.data["kind"], doc.data["name"]
+        if (kind, name) in first:
+            prev = first[(kind, name)]
+            diagnostics.append(
+                doc.diagnostic(
+                    ("name",),
+                    f"another {kind} is already named '{name}' (at {prev.file}:{prev.pos(('name',)).line}); "
+                    f"names are unique per kind, rename one",
+                )
+            )
+            continue
+        first[(kind, name)] = doc
+        if kind == "Assistant":
+            assistant, inline = builder.assistant(doc)
+            assistants.append(assistant)
+            if inline is not None:
+                stores.append(inline)
+        else:
+            stores.append(builder.vector_store(doc, doc.data, (), name))
+
+    declared = sorted(n for k, n in first if k == "VectorStore")
+    for ref in builder.refs:
+        if ref.name not in declared:
+            close = difflib.get_close_matches(ref.name, declared, n=1)
+            fix = (
+                f"did you mean '{close[0]}'?"
+                if close
+                else "declare it with 'kind: VectorStore', or fix the name"
+            )
+            known = f" (declared: {', '.join(declared)})" if declared else ""
+            builder.error(ref.doc, ref.path, f"no VectorStore is named '{ref.name}'{known}; {fix}")
+
+    diagnostics += builder.diagnostics
+    if diagnostics:
+        raise ManifestError(diagnostics)
+    return Project(
+        root=root,
+        stack=config.stack,
+        base_url=config.base_url,
+        assistants=tuple(sorted(assistants, key=lambda a: a.name)),
+        vector_stores=tuple(sorted(stores, key=lambda v: v.name)),
+        fingerprint=_fingerprint(root, manifest_paths, builder.inputs),
+    )
+
+
+def _read_config(root: Path, diagnostics: list[Diagnostic]) -> _Config | None:
+    docs, problems = load_yaml_file(root / PROJECT_FILE, PROJECT_FILE)
+    diagnostics += problems
+    if problems:
+        return None
+    if len(docs) != 1:
+        diagnostics.append(
+            Diagnostic(PROJECT_FILE, 1, 1, "", "must hold exactly one YAML document, such as 'stack: my-app'")
+        )
+        return None
+    doc = docs[0]
+    problems = schema_diagnostics(doc, "Project")
+    if problems:
+        diagnostics += problems
+        return None
+    data: Mapping[str, Any] = doc.data
+    endpoint = data.get("endpoint", {})
+    return _Config(
+        stack=data["stack"],
+        base_url=endpoint.get("base_url"),
+        manifests=tuple(data.get("manifests", DEFAULT_MANIFESTS)),
+        doc=doc,
+    )
+
+
+def _find_manifests(root: Path, config: _Config, diagnostics: list[Diagnostic]) -> list[str]:
+    """Project-relative paths of every manifest file, sorted; each glob must match something."""
+    found: set[str] = set()
+    explicit = "manifests" in config.doc.data
+    for i, pattern in enumerate(config.manifests):
+        try:
+            if not is_glob(pattern):
+                matches = [root / pattern] if (root / pattern).is_file() else []
+            else:
+                matches = sorted(p for p in root.glob(pattern) if p.is_file())
+            rels = [contained(root, p, pattern).rel for p in matches]
+        except (FileProblem, ValueError, NotImplementedError) as exc:
+            diagnostics.append(config.doc.diagnostic(("manifests", i), f"{exc}"))
+            continue
+        rels = [r for r in rels if r != PROJECT_FILE]
+        if not rels:
+            if explicit:
+                diagnostics.append(
+                    config.doc.diagnostic(
+                        ("manifests", i), f"'{pattern}' matches no files; fix the pattern or add manifests"
+                    )
+                )
+            else:
+                diagnostics.append(
+                    Diagnostic(
+                        PROJECT_FILE,
+                        1,
+                        1,
+                        "manifests",
+                        f"no manifests found under the default '{pattern}'; add one such as "
+                        "assistants/helper.yaml, or list your globs under 'manifests:'",
+                    )
+                )
+        found.update(rels)
+    return sorted(found)
+
+
+def _fingerprint(root: Path, manifests: list[str], inputs: Mapping[str, str]) -> str:
+    """sha256 over asstctl.yaml, every manifest and every referenced local file, in path order."""
+    h = hashlib.sha256()
+    entries = {PROJECT_FILE: sha256_file(root / PROJECT_FILE)}
+    entries.update({rel: sha256_file(root / rel) for rel in manifests})
+    entries.update(inputs)
+    for rel in sorted(entries):
+        h.update(f"{rel}\0{entries[rel]}\n".encode())
+    return h.hexdigest()

@@ -1,0 +1,157 @@
+"""The manifest JSON Schema: loading it from the package and turning its errors into diagnostics.
+
+``schemas/manifest.schema.json`` is the single description of the language; the package
+ships it as ``asstctl/data/manifest.schema.json`` (a symlink in the source tree). A
+subschema may carry ``errorMessage`` (as editors understand it): a sentence saying how to
+fix the value, which is appended to the generic description of what is wrong.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator, Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError
+
+from asstctl.errors import Diagnostic
+from asstctl.manifest.yaml_loader import FieldPath, YamlDocument
+
+SchemaNode = Mapping[str, Any]
+
+
+@cache
+def manifest_schema() -> dict[str, Any]:
+    """The manifest schema as shipped in the package."""
+    text = resources.files("asstctl").joinpath("data/manifest.schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _validator(definition: str | None) -> jsonschema.Draft202012Validator:
+    root = manifest_schema()
+    schema = root
+    if definition is not None:  # validate against one $def, with the root's $defs in scope
+        schema = {"$defs": root["$defs"], "$ref": f"#/$defs/{definition}"}
+    return jsonschema.Draft202012Validator(schema)
+
+
+def schema_diagnostics(doc: YamlDocument, definition: str | None = None) -> list[Diagnostic]:
+    """Every way ``doc`` breaks the schema (or its ``$defs/<definition>``), located and explained."""
+    out: dict[tuple[str, int, int, str, str], Diagnostic] = {}
+    for error in _validator(definition).iter_errors(doc.data):
+        for path, message, key in _explain(error):
+            d = doc.diagnostic(path, message, key=key)
+            out.setdefault((d.file, d.line, d.col, d.field, d.message), d)
+    return list(out.values())
+
+
+def _explain(error: ValidationError) -> Iterator[tuple[FieldPath, str, bool]]:
+    """(field path, message, point-at-key) for one schema error."""
+    path: FieldPath = tuple(error.absolute_path)
+    schema: SchemaNode = error.schema if isinstance(error.schema, Mapping) else {}
+    hint = schema.get("errorMessage")
+    kw, value, inst = str(error.validator), error.validator_value, error.instance
+    if "propertyNames" in error.relative_schema_path:
+        yield (*path, str(inst)), f"the key '{inst}' is not allowed" + _tail(hint), True
+        return
+    if kw == "required":
+        for name in value if isinstance(value, list) else ():
+            if isinstance(inst, Mapping) and name not in inst:
+                yield path, f"missing required field '{name}'; add it", False
+        return
+    if kw in ("additionalProperties", "unevaluatedProperties"):
+        allowed = sorted(_declared_properties(schema))
+        for name in inst if isinstance(inst, Mapping) else ():
+            if name not in allowed:
+                yield (*path, name), _unknown(name, allowed), True
+        return
+    yield path, _describe(kw, value, inst, schema) + _tail(hint), False
+
+
+def _tail(hint: object) -> str:
+    return f"; {hint}" if isinstance(hint, str) else ""
+
+
+def _unknown(name: str, allowed: list[str]) -> str:
+    close = difflib.get_close_matches(name, allowed, n=1)
+    fix = f"did you mean '{close[0]}'?" if close else "remove it"
+    return f"unknown field '{name}'; {fix} (allowed: {', '.join(allowed)})"
+
+
+def _declared_properties(schema: SchemaNode) -> set[str]:
+    """Property names ``schema`` declares, following local ``$ref`` and ``allOf``."""
+    names = set(schema.get("properties", {}))
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        names |= _declared_properties(manifest_schema()["$defs"][ref.removeprefix("#/$defs/")])
+    for sub in schema.get("allOf", []):
+        names |= _declared_properties(sub)
+    return names
+
+
+_TYPE_NAMES = {
+    "string": "a string",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "object": "a mapping",
+    "array": "a list",
+    "null": "nothing",
+}
+
+
+def describe_value(value: object) -> str:
+    """A short description of a YAML value, for messages."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the string {_short(value)!r}"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _describe(kw: str, value: Any, inst: Any, schema: SchemaNode) -> str:
+    """What is wrong, for one JSON Schema keyword."""
+    if kw == "type":
+        types = value if isinstance(value, list) else [value]
+        want = " or ".join(_TYPE_NAMES.get(str(t), str(t)) for t in types)
+        fix = "; quote it to make it a string" if "string" in types and isinstance(inst, int | float) else ""
+        return f"expected {want}, got {describe_value(inst)}{fix}"
+    if kw in ("enum", "const"):
+        options = value if kw == "enum" else [value]
+        return f"must be one of {', '.join(map(str, options))}; got {describe_value(inst)}"
+    if kw in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        lo, hi = schema.get("minimum"), schema.get("maximum")
+        if lo is not None and hi is not None:
+            return f"must be between {lo} and {hi}; got {inst}"
+        return f"must be at least {lo}; got {inst}" if lo is not None else f"must be at most {hi}; got {inst}"
+    if kw == "minLength":
+        return "must not be empty" if value == 1 else f"must be at least {value} characters long"
+    if kw == "maxLength":
+        return f"is {len(inst):,} characters long; at most {value:,} are allowed, shorten it"
+    if kw == "maxItems":
+        return f"has {len(inst)} items; at most {value} are allowed, remove some"
+    if kw == "minItems":
+        return f"needs at least {value} item{'s' if value != 1 else ''}"
+    if kw == "maxProperties":
+        return f"has {len(inst)} entries; at most {value} are allowed, remove some"
+    if kw == "pattern":
+        return f"{describe_value(inst)} is not allowed"
+    if kw == "not":
+        return "is not allowed"
+    return f"fails the schema rule '{kw}' with {describe_value(inst)}"
