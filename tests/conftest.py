@@ -76,3 +76,33 @@ def project_copy(tmp_path: Path) -> Iterator[Path]:
     shutil.copy(REPO / "asstctl.yaml", dst / "asstctl.yaml")
     shutil.copytree(EXAMPLES, dst / "assistants")
     yield dst
+
+
+# --- the emulator (issue 3) -------------------------------------------------------------------
+
+
+@pytest.fixture
+def emulator() -> Iterator[object]:
+    """A running default emulator on a free port (``.base_url`` for ``OpenAI(base_url=...)``)."""
+    from asstctl.emulator import EmulatorConfig, serve_in_thread
+
+    with serve_in_thread(EmulatorConfig()) as emu:
+        yield emu
+
+
+@pytest.fixture
+def emulator_factory() -> Iterator[object]:
+    """``emulator_factory(**knobs)`` starts an emulator with those ``EmulatorConfig`` knobs (and
+    optional ``host``/``port``); all are stopped at teardown."""
+    from asstctl.emulator import EmulatorConfig, RunningEmulator, start_in_thread
+
+    started: list[RunningEmulator] = []
+
+    def start(host: str = "127.0.0.1", port: int = 0, **knobs: object) -> RunningEmulator:
+        emu = start_in_thread(EmulatorConfig(**knobs), host=host, port=port)  # type: ignore[arg-type]
+        started.append(emu)
+        return emu
+
+    yield start
+    for emu in started:
+        emu.stop()

@@ -1,0 +1,71 @@
+"""``asstctl emulator``: serve the local OpenAI-compatible API until Ctrl-C (or SIGTERM)."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+
+import click
+
+from asstctl.emulator import EmulatorConfig, start_in_thread
+from asstctl.errors import UsageError
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def run(
+    *,
+    host: str,
+    port: int,
+    latency_ms: int,
+    fault_rate: float,
+    lost_response_rate: float,
+    processing_delay_ms: int,
+    seed: int,
+    no_assistants: bool,
+    state: Path | None,
+) -> int:
+    """Start the emulator, print the base URL to export, and serve until interrupted; returns 0."""
+    config = EmulatorConfig(
+        latency_ms=latency_ms,
+        fault_rate=fault_rate,
+        lost_response_rate=lost_response_rate,
+        processing_delay_ms=processing_delay_ms,
+        seed=seed,
+        no_assistants=no_assistants,
+        state_path=state,
+    )
+    try:
+        emu = start_in_thread(config, host=host, port=port)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}. "
+            "Choose another port with --port (0 picks a free one)."
+        ) from None
+    except (ValueError, KeyError) as exc:
+        raise UsageError(
+            f"cannot read the emulator state file {state}: {exc}. Move it aside or pass another --state."
+        ) from None
+    click.echo(f"asstctl emulator listening on {emu.base_url}")
+    click.echo(f"export OPENAI_BASE_URL={emu.base_url} OPENAI_API_KEY=sk-local")
+    if state is not None:
+        click.echo(f"state kept in {state}")
+    click.echo("Press Ctrl-C to stop.")
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        emu.stop()
+    s = emu.store
+    click.echo(
+        f"asstctl emulator stopped ({s.count('assistants')} assistants, {s.count('files')} files, "
+        f"{s.count('vector_stores')} vector stores)."
+    )
+    return 0
