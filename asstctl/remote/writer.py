@@ -1,0 +1,299 @@
+"""Every write asstctl sends to the API, made safe to repeat.
+
+Creates (files, vector stores, assistants) are the only writes that are not idempotent: a
+create whose response was lost may still have happened. They go out with the SDK's own
+retries switched off, through :meth:`Writer._create`: a 429 or 5xx (a response came back,
+so nothing was made) is retried after the advertised ``Retry-After`` or a backoff; a
+connection error or timeout (the write may have committed) first *looks* for the object by
+its ownership tag and adopts it when found. Every other write is idempotent and uses the
+SDK's retries; deleting something already gone counts as done.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import openai
+
+from asstctl.core.model import LocalFile
+from asstctl.core.ownership import META_ADDRESS, META_STACK, upload_filename
+from asstctl.errors import AsstctlError
+from asstctl.remote.errors import translate
+
+T = TypeVar("T")
+
+BATCH_LIMIT = 2000
+"""At most this many files per file batch (the API's limit)."""
+
+POLL_START_S = 0.05
+POLL_CAP_S = 2.0
+POLL_TIMEOUT_S = 1800.0
+
+
+@dataclass(frozen=True)
+class FailedIngestion:
+    """A file a vector store could not ingest, with the API's ``last_error``."""
+
+    file_id: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """How one file batch ended: counts, and each failed file."""
+
+    completed: int
+    failed: tuple[FailedIngestion, ...]
+    timed_out: bool = False
+
+
+def _retry_after(response: Any) -> float | None:
+    """Seconds the server asked us to wait (``retry-after-ms`` or ``Retry-After``)."""
+    headers = getattr(response, "headers", None)
+    if headers is None:
+        return None
+    for name, divisor in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        value = headers.get(name)
+        if value is None:
+            continue
+        try:
+            seconds = float(value) / divisor
+        except ValueError:
+            continue
+        if 0 <= seconds <= 60:
+            return seconds
+    return None
+
+
+def _backoff(attempt: int) -> float:
+    """Exponential backoff with jitter: 0.1 s, 0.2 s, 0.4 s … capped at 8 s."""
+    base: float = min(8.0, 0.1 * (2**attempt))
+    return base * (0.5 + random.random() / 2)
+
+
+def _without_none(body: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def _is_retryable_status(status: int) -> bool:
+    return status == 429 or status >= 500
+
+
+class Writer:
+    """The write half of the remote layer, for one stack on one endpoint.
+
+    Thread-safe: it holds no mutable state besides the SDK clients.
+    """
+
+    def __init__(
+        self,
+        client: openai.OpenAI,
+        *,
+        stack: str,
+        base_url: str,
+        max_attempts: int = 8,
+        sleep: Callable[[float], None] = time.sleep,
+        poll_timeout: float = POLL_TIMEOUT_S,
+    ) -> None:
+        self._client = client
+        self._once = client.with_options(max_retries=0)
+        self._stack = stack
+        self._base_url = base_url
+        self._max_attempts = max_attempts
+        self._sleep = sleep
+        self._poll_timeout = poll_timeout
+
+    # -- error handling ------------------------------------------------------------------
+
+    def _fail(self, exc: openai.OpenAIError, what: str) -> AsstctlError:
+        return translate(exc, base_url=self._base_url, what=what)
+
+    def _call(self, what: str, fn: Callable[[], T]) -> T:
+        """An idempotent write (SDK retries apply); API errors become AsstctlErrors."""
+        try:
+            return fn()
+        except openai.OpenAIError as exc:
+            raise self._fail(exc, what) from exc
+
+    def _delete(self, what: str, fn: Callable[[], object]) -> None:
+        """A delete; an object already gone (404) counts as deleted."""
+        try:
+            fn()
+        except openai.NotFoundError:
+            return
+        except openai.OpenAIError as exc:
+            raise self._fail(exc, what) from exc
+
+    def _create(self, what: str, create: Callable[[], T], find: Callable[[], T | None]) -> T:
+        """Send a non-idempotent create at most once per committed object (see module doc)."""
+        attempt = 0
+        while True:
+            try:
+                return create()
+            except openai.APIStatusError as exc:
+                if not _is_retryable_status(exc.status_code) or attempt + 1 >= self._max_attempts:
+                    raise self._fail(exc, what) from exc
+                delay = _retry_after(exc.response)
+                self._sleep(delay if delay is not None else _backoff(attempt))
+            except openai.APIConnectionError as exc:
+                if attempt + 1 >= self._max_attempts:
+                    raise self._fail(exc, what) from exc
+                try:
+                    found = find()
+                except openai.OpenAIError as look_exc:
+                    raise self._fail(look_exc, f"looking for {what} after a lost response") from look_exc
+                if found is not None:
+                    return found
+                self._sleep(_backoff(attempt))
+            attempt += 1
+
+    # -- files ---------------------------------------------------------------------------
+
+    def upload(self, local: LocalFile) -> str:
+        """Upload ``local`` (streamed from disk) under its ownership filename; return the File id."""
+        name = upload_filename(self._stack, local.sha256, local.basename)
+
+        def create() -> str:
+            with open(local.abspath, "rb") as fh:
+                return self._once.files.create(file=(name, fh), purpose="assistants").id
+
+        def find() -> str | None:
+            matches = [f for f in self._client.files.list(purpose="assistants") if f.filename == name]
+            return min(matches, key=lambda f: (f.created_at, f.id)).id if matches else None
+
+        return self._create(f"uploading {local.path}", create, find)
+
+    def delete_file(self, file_id: str) -> None:
+        self._delete(f"deleting file {file_id}", lambda: self._client.files.delete(file_id))
+
+    # -- vector stores -------------------------------------------------------------------
+
+    def _find_owned(self, items: Iterable[Any], address: str) -> str | None:
+        for item in items:
+            meta = item.metadata or {}
+            if meta.get(META_STACK) == self._stack and meta.get(META_ADDRESS) == address:
+                return str(item.id)
+        return None
+
+    def create_vector_store(self, address: str, body: Mapping[str, Any]) -> str:
+        """Create a store (``None`` fields are left out: on create, absent is the default)."""
+        fields = _without_none(body)
+        return self._create(
+            f"creating {address}",
+            lambda: self._once.vector_stores.create(**fields).id,
+            lambda: self._find_owned(self._client.vector_stores.list(limit=100), address),
+        )
+
+    def update_vector_store(self, address: str, store_id: str, body: Mapping[str, Any]) -> None:
+        self._call(f"updating {address}", lambda: self._client.vector_stores.update(store_id, **body))
+
+    def delete_vector_store(self, address: str, store_id: str) -> None:
+        self._delete(f"deleting {address}", lambda: self._client.vector_stores.delete(store_id))
+
+    def attach_batch(self, address: str, store_id: str, files: list[dict[str, Any]]) -> str:
+        """Attach up to :data:`BATCH_LIMIT` files in one file batch; return the batch id.
+
+        Repeating an attach is harmless (a vector-store file is keyed by its File id).
+        """
+        if not 0 < len(files) <= BATCH_LIMIT:
+            raise ValueError(f"a file batch holds 1..{BATCH_LIMIT} files, not {len(files)}")
+        batch = self._call(
+            f"attaching {len(files)} files to {address}",
+            lambda: self._client.vector_stores.file_batches.create(store_id, files=files),  # type: ignore[arg-type]
+        )
+        return batch.id
+
+    def wait_batch(
+        self,
+        address: str,
+        store_id: str,
+        batch_id: str,
+        on_progress: Callable[[int], None] = lambda done: None,
+    ) -> BatchOutcome:
+        """Poll one batch with bounded backoff until nothing is in progress.
+
+        ``on_progress`` receives the number of files finished so far (completed or not).
+        Failed files are listed (one ``filter=failed`` listing) only when there are any.
+        """
+        batches = self._client.vector_stores.file_batches
+        deadline = time.monotonic() + self._poll_timeout
+        delay = POLL_START_S
+        while True:
+            raw = self._call(
+                f"polling a file batch of {address}",
+                lambda: batches.with_raw_response.retrieve(batch_id, vector_store_id=store_id),
+            )
+            batch = raw.parse()
+            counts = batch.file_counts
+            on_progress(counts.completed + counts.failed + counts.cancelled)
+            if counts.in_progress == 0:
+                break
+            if time.monotonic() >= deadline:
+                return BatchOutcome(completed=counts.completed, failed=(), timed_out=True)
+            hint = raw.headers.get("openai-poll-after-ms")
+            if hint is not None and delay == POLL_START_S:
+                with contextlib.suppress(ValueError):
+                    delay = max(POLL_START_S, min(POLL_CAP_S, float(hint) / 1000))
+            self._sleep(delay)
+            delay = min(POLL_CAP_S, delay * 1.6)
+        failed: list[FailedIngestion] = []
+        if counts.failed or counts.cancelled:
+            for state in ("failed", "cancelled"):
+                listing = self._call(
+                    f"listing failed files of {address}",
+                    lambda state=state: batches.list_files(  # type: ignore[misc]
+                        batch_id, vector_store_id=store_id, filter=state, limit=100
+                    ),
+                )
+                for vsf in listing:
+                    err = vsf.last_error
+                    failed.append(
+                        FailedIngestion(
+                            file_id=vsf.id,
+                            code=err.code if err else state,
+                            message=err.message if err else f"ingestion {state}",
+                        )
+                    )
+        return BatchOutcome(completed=counts.completed, failed=tuple(failed))
+
+    def update_attributes(
+        self, address: str, store_id: str, file_id: str, attributes: Mapping[str, Any]
+    ) -> None:
+        self._call(
+            f"updating attributes of {file_id} in {address}",
+            lambda: self._client.vector_stores.files.update(
+                file_id, vector_store_id=store_id, attributes=dict(attributes)
+            ),
+        )
+
+    def detach(self, address: str, store_id: str, file_id: str) -> None:
+        self._delete(
+            f"detaching {file_id} from {address}",
+            lambda: self._client.vector_stores.files.delete(file_id, vector_store_id=store_id),
+        )
+
+    # -- assistants ----------------------------------------------------------------------
+
+    def create_assistant(self, address: str, body: Mapping[str, Any]) -> str:
+        """Create an assistant (``None`` fields are left out: on create, absent is the default)."""
+        fields = _without_none(body)
+        return self._create(
+            f"creating {address}",
+            lambda: self._once.beta.assistants.create(**fields).id,
+            lambda: self._find_owned(self._client.beta.assistants.list(limit=100), address),
+        )
+
+    def update_assistant(self, address: str, assistant_id: str, body: Mapping[str, Any]) -> None:
+        self._call(
+            f"updating {address}",
+            lambda: self._client.beta.assistants.update(assistant_id, **body),
+        )
+
+    def delete_assistant(self, address: str, assistant_id: str) -> None:
+        self._delete(f"deleting {address}", lambda: self._client.beta.assistants.delete(assistant_id))
