@@ -239,7 +239,8 @@ class Handler(BaseHTTPRequestHandler):
                 req.reader = reader
                 req.boundary = boundary_of(self.headers.get("Content-Type", ""))
             else:
-                req.body = check_body(route, _decode(raw))
+                req.body = _decode(raw)
+                check_body(route, req.body)
             result, status = route.op(srv.store, req), 200
         except ApiError as err:
             result, status = err.body(), err.status
