@@ -1,0 +1,49 @@
+"""API errors as one clear line each: what failed, where, and what to do. Never the key."""
+
+from __future__ import annotations
+
+import openai
+
+from asstctl.errors import AsstctlError, EndpointError, redact
+
+ASSISTANTS_GONE = (
+    "{base_url} does not serve the Assistants API (/v1/assistants answered 404). OpenAI removed it on "
+    "2026-08-26; vector stores and files still work there. Remove the Assistant manifests, or point "
+    "endpoint.base_url / OPENAI_BASE_URL at an endpoint that speaks Assistants v2 (or try --sandbox)."
+)
+
+
+def api_message(exc: openai.APIStatusError) -> str:
+    """The API's own error message (``error.message``), else the SDK's text."""
+    body = exc.body
+    if isinstance(body, dict) and isinstance(body.get("message"), str):
+        return str(body["message"])
+    return str(exc.message)
+
+
+def translate(exc: openai.OpenAIError, *, base_url: str, what: str) -> AsstctlError:
+    """One ``EndpointError`` line for an SDK error met while doing ``what`` (e.g.
+    "listing vector stores") against ``base_url``."""
+    if isinstance(exc, openai.AuthenticationError):
+        text = f"authentication failed at {base_url}: check OPENAI_API_KEY ({api_message(exc)})"
+    elif isinstance(exc, openai.PermissionDeniedError):
+        text = (
+            f"permission denied at {base_url} while {what}: the key lacks access "
+            f"(check its project and permissions, OPENAI_ORG_ID and OPENAI_PROJECT_ID) ({api_message(exc)})"
+        )
+    elif isinstance(exc, openai.APITimeoutError):
+        text = f"timed out talking to {base_url} while {what}: check the network, or try again"
+    elif isinstance(exc, openai.APIConnectionError):
+        cause = exc.__cause__ or exc
+        text = (
+            f"cannot reach {base_url} while {what}: {type(cause).__name__}: {cause}. "
+            "Check OPENAI_BASE_URL / endpoint.base_url and your network"
+        )
+    elif isinstance(exc, openai.RateLimitError):
+        text = f"rate limited by {base_url} while {what}, even after retries: try again later"
+        text += f" ({api_message(exc)})"
+    elif isinstance(exc, openai.APIStatusError):
+        text = f"{base_url} answered {exc.status_code} while {what}: {api_message(exc)}"
+    else:
+        text = f"{what} failed: {exc}"
+    return EndpointError(redact(" ".join(text.split())))

@@ -1,0 +1,82 @@
+"""The pull-request view of a plan: summary first, deletions flagged, long diffs folded."""
+
+from __future__ import annotations
+
+from asstctl.core.plan import Action, Plan, ResourceChange
+from asstctl.render.text import NO_CHANGES, files_line, header, resource_lines, summary_line
+from asstctl.render.values import plural
+
+FOLD_AFTER_LINES = 15
+"""Resource blocks longer than this are folded into ``<details>``."""
+_ACTION = {
+    Action.CREATE: "create",
+    Action.UPDATE: "update in-place",
+    Action.DELETE: "**destroy**",
+    Action.REPLACE: "**replace**",
+}
+_SIGN = {Action.CREATE: "+", Action.UPDATE: "~", Action.DELETE: "-", Action.REPLACE: "-/+"}
+
+
+def render_markdown(plan: Plan) -> str:
+    """The plan as GitHub-flavoured markdown, for a pull-request comment."""
+    out = [f"### asstctl plan for stack `{plan.stack}`", ""]
+    if not plan.has_changes:
+        out += [f"**{NO_CHANGES}**", ""]
+        out += [f"> {note}" for note in plan.notes]
+        return "\n".join(out).rstrip("\n") + "\n"
+    out.append(f"**{summary_line(plan)}**" + (f" {files_line(plan)}" if files_line(plan) else ""))
+    out.append("")
+    destroyed = [c for c in plan.changes if c.action in (Action.DELETE, Action.REPLACE)]
+    if destroyed:
+        out += ["> [!WARNING]", f"> This plan destroys {plural(len(destroyed), 'resource')}:"]
+        out += [f"> - `{c.address}`{_why(c)}" for c in destroyed]
+        out.append("")
+    for note in plan.notes:
+        out += [f"> [!NOTE]\n> {note}", ""]
+    out += ["| | Address | Action | Reason |", "|---|---|---|---|"]
+    changed = [c for c in plan.changes if c.action.is_change]
+    for c in changed:
+        out.append(f"| `{_SIGN[c.action]}` | `{c.address}` | {_ACTION[c.action]} | {_cell(c.reason)} |")
+    if plan.uploads or plan.orphan_files:
+        out.append(f"| | files | {files_line(plan)} | |")
+    out.append("")
+    for c in changed:
+        out += _details(c)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _why(c: ResourceChange) -> str:
+    parts = [c.reason] if c.reason else []
+    if c.prevent_destroy:
+        parts.append("**prevent_destroy is set: apply will refuse**")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+def _cell(text: str | None) -> str:
+    return (text or "").replace("|", "\\|")
+
+
+def _diff_line(line: str) -> str:
+    """Move a leading sign to column 0 so GitHub colours the line."""
+    stripped = line.lstrip(" ")
+    if not stripped or stripped[0] not in "+-~":
+        return line
+    pos = len(line) - len(stripped)
+    return stripped[0] + line[1 : pos + 1] + stripped[1:] if pos else line
+
+
+def _details(c: ResourceChange) -> list[str]:
+    lines = [_diff_line(line) for line in resource_lines(c)[1:]]
+    block = ["```diff", *lines, "```"]
+    title = f"`{c.address}` {header(c)[len(c.address) + 1 :]}"
+    if len(lines) <= FOLD_AFTER_LINES:
+        return [f"#### {title}", "", *block, ""]
+    summary = title.replace("`", "")
+    return [
+        f"<details><summary><b>{summary}</b> ({len(lines)} lines)</summary>",
+        "",
+        *block,
+        "",
+        "</details>",
+        "",
+    ]
