@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,19 @@ def local_file(tmp_path: Path, name: str, data: bytes) -> LocalFile:
     return LocalFile(path=name, abspath=p, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
 
 
+_clients: list[openai.OpenAI] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_clients() -> Iterator[None]:
+    yield
+    while _clients:
+        _clients.pop().close()
+
+
 def make_writer(emu: Any, sleeps: list[float] | None = None, **kw: Any) -> Writer:
     client = openai.OpenAI(base_url=emu.base_url, api_key="sk-test", max_retries=3)
+    _clients.append(client)
     """A writer on ``emu``; with ``sleeps`` it records its waits instead of sleeping."""
     record = sleeps.append if sleeps is not None else time.sleep
     return Writer(client, stack=STACK, base_url=emu.base_url, sleep=record, **kw)
