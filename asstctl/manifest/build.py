@@ -23,7 +23,7 @@ from asstctl.core.model import (
 from asstctl.errors import Diagnostic
 from asstctl.manifest import checks
 from asstctl.manifest.files import FileProblem, Found, expand, is_glob, resolve_one, sha256_file
-from asstctl.manifest.yaml_loader import FieldPath, YamlDocument
+from asstctl.manifest.yaml_loader import FieldPath, YamlDocument, format_path
 
 MAX_INSTRUCTIONS = 256_000
 MAX_CODE_INTERPRETER_FILES = 20
@@ -222,11 +222,11 @@ class Builder:
             params = self._parameters_file(doc, where, tool["parameters_file"])
         if params is not None:
             for sub, message in checks.schema_value_problems(
-                params, what="the parameters", strict=bool(tool.get("strict")), object_root=True
+                params, what="the parameters schema", strict=bool(tool.get("strict")), object_root=True
             ):
-                suffix = f" (at {'.'.join(map(str, sub))} in {tool['parameters_file']})" if sub else ""
                 if where[-1] == "parameters_file":
-                    self.error(doc, where, message + suffix)
+                    inside = f" (at {format_path(sub)} in {tool['parameters_file']})" if sub else ""
+                    self.error(doc, where, message + inside)
                 else:
                     self.error(doc, (*where, *sub), message)
             fn["parameters"] = params

@@ -29,7 +29,11 @@ def json_schema_problems(schema: Any, *, what: str, object_root: bool) -> list[P
     try:
         jsonschema.Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
-        return [(tuple(exc.path), f"{what} is not a valid JSON Schema: {exc.message}; fix this keyword")]
+        where = tuple(exc.path)
+        if where and where[-1] == "type":
+            types = "string, number, integer, boolean, object, array, null"
+            return [(where, f"{exc.instance!r} is not a JSON Schema type; use one of {types}")]
+        return [(where, f"{what} is not a valid JSON Schema: {exc.message}; fix this keyword")]
     if object_root and schema.get("type") != "object":
         return [
             (("type",), f"{what} must be a JSON Schema with 'type: object' at the top; wrap the fields in it")

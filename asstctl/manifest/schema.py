@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -19,7 +20,7 @@ import jsonschema
 from jsonschema.exceptions import ValidationError
 
 from asstctl.errors import Diagnostic
-from asstctl.manifest.yaml_loader import FieldPath, YamlDocument
+from asstctl.manifest.yaml_loader import FieldPath, YamlDocument, format_path
 
 SchemaNode = Mapping[str, Any]
 
@@ -45,37 +46,60 @@ def schema_diagnostics(doc: YamlDocument, definition: str | None = None) -> list
     """Every way ``doc`` breaks the schema (or its ``$defs/<definition>``), located and explained."""
     out: dict[tuple[str, int, int, str, str], Diagnostic] = {}
     for error in _validator(definition).iter_errors(doc.data):
-        for path, message, key in _explain(error):
-            d = doc.diagnostic(path, message, key=key)
+        for problem in _explain(error):
+            at = doc.pos(problem.at, key=problem.key)
+            d = Diagnostic(doc.file, at.line, at.col, format_path(problem.field), problem.message)
             out.setdefault((d.file, d.line, d.col, d.field, d.message), d)
     return list(out.values())
 
 
-def _explain(error: ValidationError) -> Iterator[tuple[FieldPath, str, bool]]:
-    """(field path, message, point-at-key) for one schema error."""
+@dataclass(frozen=True)
+class _Problem:
+    field: FieldPath
+    message: str
+    at: FieldPath
+    """Where to point: usually ``field``; the enclosing mapping for a missing field."""
+    key: bool = False
+    """Point at the key rather than the value."""
+
+
+_HINTED = frozenset({"pattern", "not", "type", "maxProperties", "const", "enum"})
+"""Keywords whose generic message gains the schema's ``errorMessage`` (the others already say the fix)."""
+
+
+def _explain(error: ValidationError) -> Iterator[_Problem]:
+    """The diagnostics for one schema error."""
     path: FieldPath = tuple(error.absolute_path)
     schema: SchemaNode = error.schema if isinstance(error.schema, Mapping) else {}
-    hint = schema.get("errorMessage")
+    hint = schema.get("errorMessage") if str(error.validator) in _HINTED else None
     kw, value, inst = str(error.validator), error.validator_value, error.instance
     if "propertyNames" in error.relative_schema_path:
-        yield (*path, str(inst)), f"the key '{inst}' is not allowed" + _tail(hint), True
+        yield _Problem((*path, str(inst)), _bad_key(kw, str(inst), value), (*path, str(inst)), key=True)
         return
     if kw == "required":
         for name in value if isinstance(value, list) else ():
             if isinstance(inst, Mapping) and name not in inst:
-                yield path, f"missing required field '{name}'; add it", False
+                yield _Problem((*path, name), f"missing required field '{name}'; add it", path)
         return
     if kw in ("additionalProperties", "unevaluatedProperties"):
         allowed = sorted(_declared_properties(schema))
         for name in inst if isinstance(inst, Mapping) else ():
             if name not in allowed:
-                yield (*path, name), _unknown(name, allowed), True
+                yield _Problem((*path, name), _unknown(name, allowed), (*path, name), key=True)
         return
-    yield path, _describe(kw, value, inst, schema) + _tail(hint), False
+    message = _describe(kw, value, inst, schema, hinted=isinstance(hint, str))
+    yield _Problem(path, message + (f"; {hint}" if isinstance(hint, str) else ""), path)
 
 
-def _tail(hint: object) -> str:
-    return f"; {hint}" if isinstance(hint, str) else ""
+def _bad_key(kw: str, key: str, value: Any) -> str:
+    if kw == "maxLength":
+        return f"the key is {len(key)} characters long; keys are at most {value}, shorten it"
+    if kw == "not":
+        return (
+            f"the key '{key}' is reserved: keys starting with 'asstctl_' hold asstctl's ownership tags; "
+            "rename it"
+        )
+    return f"the key '{key}' is not allowed"
 
 
 def _unknown(name: str, allowed: list[str]) -> str:
@@ -125,12 +149,13 @@ def _short(text: str) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _describe(kw: str, value: Any, inst: Any, schema: SchemaNode) -> str:
+def _describe(kw: str, value: Any, inst: Any, schema: SchemaNode, *, hinted: bool) -> str:
     """What is wrong, for one JSON Schema keyword."""
     if kw == "type":
         types = value if isinstance(value, list) else [value]
         want = " or ".join(_TYPE_NAMES.get(str(t), str(t)) for t in types)
-        fix = "; quote it to make it a string" if "string" in types and isinstance(inst, int | float) else ""
+        quotable = "string" in types and isinstance(inst, int | float) and not hinted
+        fix = "; quote it to make it a string" if quotable else ""
         return f"expected {want}, got {describe_value(inst)}{fix}"
     if kw in ("enum", "const"):
         options = value if kw == "enum" else [value]
