@@ -323,7 +323,7 @@ class _Apply:
                 (detached + len(detach_after), "detached"),
             )
             parts = [f"{n} {what}" for n, what in tally if n]
-            return "files: " + (", ".join(parts) or "unchanged")
+            return ", ".join(parts) or "unchanged"
 
         return run
 

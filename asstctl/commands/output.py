@@ -1,0 +1,50 @@
+"""``asstctl output``: the live ids of the stack's assistants and vector stores, by address,
+so applications and later CI steps can find them.
+
+Formats: ``text`` (``assistant.tutor  asst_…``), ``json`` (address → id, kind, name) and
+``env`` (``ASSTCTL_ASSISTANT_TUTOR_ID=asst_…``, ready for ``>> $GITHUB_ENV``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+from asstctl.core.live import LiveState
+from asstctl.workflow import prepare
+
+
+def entries(live: LiveState) -> list[tuple[str, str, str, str]]:
+    """(address, kind, name, id) of every live resource the stack owns, sorted by address."""
+    rows = [(f"assistant.{a.name}", "assistant", a.name, a.id) for a in live.assistants.values()]
+    rows += [(f"vector_store.{v.name}", "vector_store", v.name, v.id) for v in live.vector_stores.values()]
+    return sorted(rows)
+
+
+def env_name(address: str) -> str:
+    """``assistant.math-tutor`` -> ``ASSTCTL_ASSISTANT_MATH_TUTOR_ID``."""
+    return "ASSTCTL_" + re.sub(r"[^A-Z0-9]", "_", address.upper()) + "_ID"
+
+
+def render(live: LiveState, fmt: str) -> str:
+    rows = entries(live)
+    if fmt == "json":
+        doc = {addr: {"id": rid, "kind": kind, "name": name} for addr, kind, name, rid in rows}
+        return json.dumps(doc, indent=2) + "\n"
+    if fmt == "env":
+        return "".join(f"{env_name(addr)}={rid}\n" for addr, _, _, rid in rows)
+    width = max((len(addr) for addr, *_ in rows), default=0)
+    return "".join(f"{addr:<{width}}  {rid}\n" for addr, _, _, rid in rows)
+
+
+def run(project_dir: Path, *, fmt: str, sandbox: bool) -> int:
+    with prepare(project_dir, sandbox=sandbox) as prepared:
+        text = render(prepared.live, fmt)
+    if not text and fmt == "text":
+        print(
+            "No resources: this stack owns nothing on the endpoint yet (run asstctl apply).", file=sys.stderr
+        )
+    sys.stdout.write(text)
+    return 0
