@@ -57,12 +57,13 @@ def _cell(text: str | None) -> str:
 
 
 def _diff_line(line: str) -> str:
-    """Move a leading sign to column 0 so GitHub colours the line."""
+    """Prefix a marker column GitHub colours: ``+`` add, ``-`` remove, ``!`` change or replace."""
     stripped = line.lstrip(" ")
-    if not stripped or stripped[0] not in "+-~":
-        return line
-    pos = len(line) - len(stripped)
-    return stripped[0] + line[1 : pos + 1] + stripped[1:] if pos else line
+    if stripped.startswith(("-/+", "~")):
+        return "! " + line
+    if stripped.startswith(("+", "-")):
+        return stripped[0] + " " + line
+    return "  " + line
 
 
 def _details(c: ResourceChange) -> list[str]:

@@ -162,7 +162,8 @@ def _changed_attributes(w: _Writer, c: ResourceChange) -> None:
     inline = [a for a in c.changes if not _is_diff(a)]
     width = max((len(a.path) for a in inline), default=0)
     for a in c.changes:
-        sign = "~" if a.before is not None and a.after is not None else ("+" if a.before is None else "-")
+        both = (a.before is not None and a.after is not None) or a.forces_replacement
+        sign = "~" if both else ("+" if a.before is None else "-")
         forced = "  # forces replacement" if a.forces_replacement else ""
         if _is_diff(a):
             w.signed(INDENT, sign, f"{a.path} = <<-EOT{forced}" if _is_text(a) else f"{a.path} ={forced}")
