@@ -386,7 +386,7 @@ def _settle_files(
     for lf in live.files.values():
         by_key.setdefault((lf.sha256, lf.basename), []).append(lf)
     if destroy:
-        orphans = tuple(sorted(live.files)) if cleanup else ()
+        orphans = tuple(lf.id for lf in sorted(live.files.values(), key=_file_order)) if cleanup else ()
         return _FilePlan(uploads=(), orphans=orphans, file_ids={})
 
     referenced = _referenced_after_apply(live, changes)
@@ -421,8 +421,14 @@ def _settle_files(
         chosen = min(preferred, key=lambda lf: (lf.created_at, lf.id))
         file_ids[f.path] = chosen.id
         kept.add(chosen.id)
-    orphans = tuple(sorted(fid for fid in live.files if fid not in kept)) if cleanup else ()
+    unused = [lf for lf in live.files.values() if lf.id not in kept]
+    orphans = tuple(lf.id for lf in sorted(unused, key=_file_order)) if cleanup else ()
     return _FilePlan(uploads=tuple(sorted(uploads.values())), orphans=orphans, file_ids=file_ids)
+
+
+def _file_order(lf: LiveFile) -> tuple[str, str, int, str]:
+    """Files listed by name and content (ids are random; plans must be stable)."""
+    return (lf.basename, lf.sha256, lf.created_at, lf.id)
 
 
 def _referenced_after_apply(live: LiveState, changes: Sequence[ResourceChange]) -> set[str]:
