@@ -220,9 +220,9 @@ class Handler(BaseHTTPRequestHandler):
             fault = srv.roll(cfg.fault_rate)
             if fault is not None:
                 status, message, kind = _FAULTS[min(int(fault * len(_FAULTS)), len(_FAULTS) - 1)]
+                headers["retry-after-ms"] = "20"  # the SDK honours it: retries stay fast
                 if status == 429:
                     headers["Retry-After"] = "1"
-                    headers["retry-after-ms"] = "20"
                 raise ApiError(
                     status, message, type=kind, code="rate_limit_exceeded" if status == 429 else None
                 )
