@@ -82,7 +82,9 @@ def load_project(root: Path) -> Project:
         else:
             stores.append(builder.vector_store(doc, doc.data, (), name))
 
-    declared = sorted(n for k, n in first if k == "VectorStore")
+    declared = sorted(  # stores with errors of their own still count, to avoid a second error here
+        {d.data["name"] for d in docs if _declares(d, "VectorStore")}
+    )
     for ref in builder.refs:
         if ref.name not in declared:
             close = difflib.get_close_matches(ref.name, declared, n=1)
@@ -105,6 +107,11 @@ def load_project(root: Path) -> Project:
         vector_stores=tuple(sorted(stores, key=lambda v: v.name)),
         fingerprint=_fingerprint(root, manifest_paths, builder.inputs),
     )
+
+
+def _declares(doc: YamlDocument, kind: str) -> bool:
+    data = doc.data
+    return isinstance(data, Mapping) and data.get("kind") == kind and isinstance(data.get("name"), str)
 
 
 def _read_config(root: Path, diagnostics: list[Diagnostic]) -> _Config | None:

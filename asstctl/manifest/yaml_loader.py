@@ -8,6 +8,7 @@ expanded size of every node is computed while composing, before anything is expa
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -220,7 +221,11 @@ class _Converter:
             return None
         if node.tag.endswith((":str", ":timestamp")):
             return str(node.value)
-        return _CONSTRUCTOR.construct_object(node, deep=True)
+        value = _CONSTRUCTOR.construct_object(node, deep=True)
+        if isinstance(value, float) and not math.isfinite(value):
+            self.problem(path, node.start_mark, f"'{node.value}' is not a finite number; use a plain number")
+            return None
+        return value
 
     def _bad_tag(self, node: yaml.Node, path: FieldPath) -> None:
         tag = node.tag.replace(_CORE, "!!")

@@ -197,3 +197,17 @@ def test_no_manifests_under_the_default_glob(tmp_path: Path) -> None:
     _project(tmp_path, {})
     (error,) = _errors(tmp_path)
     assert error.startswith("asstctl.yaml:1:1: manifests: no manifests found under the default")
+
+
+def test_a_broken_vector_store_is_reported_once_not_also_as_missing(tmp_path: Path) -> None:
+    _project(
+        tmp_path,
+        {
+            "assistants/bot.yaml": BASE
+            + "instructions: hi\ntools: [{type: file_search, vector_store: kb}]\n",
+            "assistants/kb.yaml": "kind: VectorStore\nname: kb\n"
+            "expires_after: {anchor: last_active_at, days: 0}\n",
+        },
+    )
+    (error,) = _errors(tmp_path)
+    assert error.startswith("assistants/kb.yaml:3:47: expires_after.days: must be between 1 and 365")

@@ -79,3 +79,9 @@ def test_non_utf8_is_reported(tmp_path: Path) -> None:
     f.write_bytes(b"a: caf\xe9\n")
     _, problems = load_yaml_file(f, "latin.yaml")
     assert "not UTF-8" in problems[0].message
+
+
+def test_infinite_and_nan_numbers_are_refused() -> None:
+    for text in ("temperature: .nan\n", "top_p: -.inf\n"):
+        docs, problems = load_yaml_text(text, "f.yaml")
+        assert docs == [] and "not a finite number" in problems[0].message
