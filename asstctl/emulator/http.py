@@ -13,8 +13,10 @@ import json
 import random
 import secrets
 import socket
+import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -244,6 +246,11 @@ class Handler(BaseHTTPRequestHandler):
             result, status = route.op(srv.store, req), 200
         except ApiError as err:
             result, status = err.body(), err.status
+        except Exception as exc:  # a bug in the emulator: answer, and say so, rather than hang up
+            traceback.print_exc(file=sys.stderr)
+            result = ApiError(500, f"emulator bug: {type(exc).__name__}: {exc}", type="server_error").body()
+            status = 500
+            headers["x-should-retry"] = "false"
         if streaming and not reader.done:
             self.close_connection = True
         self._record(method, route.template if route else path, path, query, req, status, result)

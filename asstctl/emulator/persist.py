@@ -1,7 +1,8 @@
 """Keeping the store in a JSON file across restarts: load at start, save atomically soon after writes.
 
-A background thread saves at most every ``interval`` seconds when something changed, so a killed
-emulator loses at most that last fraction of a second. File contents live in ``<state>.blobs/``.
+A background thread saves every ``interval`` seconds (longer when a save itself is slow) when something
+changed, so a killed emulator loses at most that last fraction of a second.
+File contents live in ``<state>.blobs/``.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from pathlib import Path
 
 from asstctl.emulator.store import Store
@@ -57,8 +59,12 @@ class Persister:
         self._thread.start()
 
     def _loop(self) -> None:
-        while not self._stop.wait(self.interval):
+        pause = self.interval
+        while not self._stop.wait(pause):
+            started = time.monotonic()
             self.save()
+            # a big state takes a while to write: keep saving at most a third of the time
+            pause = max(self.interval, 2 * (time.monotonic() - started))
 
     def stop(self) -> None:
         """Stop the background saver and save one last time."""
