@@ -31,6 +31,8 @@ def run(
     with prepare(project_dir, sandbox=sandbox, destroy=destroy, targets=targets) as prepared:
         plan = prepared.plan
         base_url = prepared.endpoint.base_url
+    for note in plan.notes:
+        print(f"Note: {note}", file=sys.stderr)
     if fmt == "json":
         text = render_json(plan)
     elif fmt == "markdown":

@@ -62,12 +62,9 @@ class _Writer:
 
 
 def render_text(plan: Plan, *, color: bool) -> str:
-    """The whole plan as text, ending with the summary line (and a newline)."""
+    """The whole plan as text, ending with the summary line (and a newline). ``plan.notes``
+    are not included: commands print them to stderr."""
     w = _Writer(color)
-    for note in plan.notes:
-        w.add(f"Note: {note}")
-    if plan.notes:
-        w.add()
     changed = [c for c in plan.changes if c.action.is_change]
     if not plan.has_changes:
         w.add(w.paint(NO_CHANGES, "bold"))
