@@ -42,6 +42,11 @@ def translate(exc: openai.OpenAIError, *, base_url: str, what: str) -> AsstctlEr
     elif isinstance(exc, openai.RateLimitError):
         text = f"rate limited by {base_url} while {what}, even after retries: try again later"
         text += f" ({api_message(exc)})"
+    elif isinstance(exc, openai.NotFoundError) and what.startswith("listing"):
+        text = (
+            f"{base_url} answered 404 while {what}: {api_message(exc)}. Check that the base URL is right "
+            "(OPENAI_BASE_URL / endpoint.base_url; it usually ends in /v1)"
+        )
     elif isinstance(exc, openai.APIStatusError):
         text = f"{base_url} answered {exc.status_code} while {what}: {api_message(exc)}"
     else:

@@ -45,7 +45,6 @@ def read_live(client: openai.OpenAI, stack: str, *, want_assistants: bool) -> Li
         files_job = pool.submit(
             call, "listing files", lambda: _dump(client.files.list(purpose="assistants", limit=FILES_PAGE))
         )
-        assistants = _list_assistants(client, base_url, want_assistants=want_assistants)
         stores = call("listing vector stores", lambda: _dump(client.vector_stores.list(limit=PAGE)))
         owned = [s["id"] for s in stores if _claim(s, stack, "vector_store") is not None]
         jobs = {
@@ -56,6 +55,8 @@ def read_live(client: openai.OpenAI, stack: str, *, want_assistants: bool) -> Li
             )
             for vs_id in owned
         }
+        # after the vector stores answered: a 404 here is about the Assistants API, not the URL
+        assistants = _list_assistants(client, base_url, want_assistants=want_assistants)
         attachments = {vs_id: job.result() for vs_id, job in jobs.items()}
         files = files_job.result()
     return interpret(stack, assistants=assistants, vector_stores=stores, attachments=attachments, files=files)

@@ -119,7 +119,13 @@ def answering() -> Iterator[Any]:
     [
         (401, "Error: authentication failed at {url}: check OPENAI_API_KEY (refused (401))\n"),
         (403, "Error: permission denied at {url} while listing "),
-        (500, "Error: {url} answered 500 while listing "),
+        (500, "Error: {url} answered 500 while listing vector stores: refused (500)\n"),
+        (
+            404,
+            "Error: {url} answered 404 while listing vector stores: refused (404). "
+            "Check that the base URL is "
+            "right (OPENAI_BASE_URL / endpoint.base_url; it usually ends in /v1)\n",
+        ),
     ],
 )
 def test_api_errors_are_one_line_without_the_key(
