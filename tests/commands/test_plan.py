@@ -273,3 +273,13 @@ def test_no_colour_off_a_terminal(demo: Path, emulator: Any) -> None:
     result = plan(demo, emulator)
     assert "\x1b[" not in result.stdout
     assert "\x1b[" not in run_cli("-C", str(demo), "plan", "--no-color", env=env_for(emulator)).stdout
+
+
+def test_fresh_saved_plan_applies(demo: Path, emulator: Any) -> None:
+    apply(demo, emulator)
+    write(demo, {"assistants/docs/returns.md": "# Returns\nNever.\n"})
+    out = demo / "plan.json"
+    assert plan(demo, emulator, "--out", str(out)).exit_code == 0
+    applied = run_cli("-C", str(demo), "apply", str(out), env=env_for(emulator))
+    assert applied.exit_code == 0, applied.output
+    assert plan(demo, emulator).stdout == NO_CHANGES
