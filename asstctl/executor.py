@@ -142,6 +142,8 @@ class _Apply:
         self.stack = project.stack
         self.lock = threading.Lock()
         self.ingestion_failures: list[IngestionFailure] = []
+        self.stop = threading.Event()
+        """Set when the apply is interrupted: running steps end their waits, no new step starts."""
         self.ids: dict[str, str] = {}
         for vs in live.vector_stores.values():
             self.ids[f"vector_store.{vs.name}"] = vs.id
@@ -349,7 +351,7 @@ class _Apply:
         ]
         for batch_id in batch_ids:
             outcome = self.writer.wait_batch(
-                address, store_id, batch_id, functools.partial(self.reporter.indexed, batch_id)
+                address, store_id, batch_id, functools.partial(self.reporter.indexed, batch_id), self.stop
             )
             failures = [
                 IngestionFailure(address, path_of.get(f.file_id, "?"), f.file_id, f.code, f.message)
@@ -448,6 +450,8 @@ def _run_graph(steps: list[Step], parallelism: int, reporter: Reporter, run: _Ap
             reporter.line(f"{step.key}: {detail if state == APPLIED else f'{state}: {detail}'}")
 
     def attempt(step: Step) -> tuple[str, str]:
+        if run.stop.is_set():
+            return SKIPPED, "the apply was interrupted"
         try:
             return APPLIED, step.run()
         except Exception as exc:  # a failed step never stops independent ones
@@ -493,6 +497,9 @@ def _run_graph(steps: list[Step], parallelism: int, reporter: Reporter, run: _Ap
                     record(step, *fut.result())
                     for nxt in settle(step.key):
                         running[pool.submit(attempt, nxt)] = nxt
+        except BaseException:  # Ctrl-C: let running steps end quickly; start nothing new
+            run.stop.set()
+            raise
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
     result.ingestion_failures = sorted(run.ingestion_failures, key=lambda f: (f.address, f.path))

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from asstctl.core.saved_plan import check_fresh, load_saved_plan
-from asstctl.errors import ApplyError, UsageError
+from asstctl.errors import ApplyError, StalePlanError, UsageError
 from asstctl.executor import ApplyResult, check_prevent_destroy, execute
 from asstctl.progress import Reporter
 from asstctl.prompt import approve
@@ -43,6 +43,11 @@ def run(
     with prepare(
         project_dir, sandbox=sandbox, destroy=saved.destroy, targets=tuple(saved.targets)
     ) as prepared:
+        if saved.base_url != prepared.endpoint.base_url:
+            raise StalePlanError(
+                f"saved plan {planfile} was made against {saved.base_url}, but this run talks to "
+                f"{prepared.endpoint.base_url}; run asstctl plan again against this endpoint"
+            )
         check_fresh(saved, prepared.project, prepared.live)
         return carry_out(
             prepared, parallelism=parallelism, color=color, auto_approve=True, destroy=saved.destroy

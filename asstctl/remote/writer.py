@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -215,11 +216,13 @@ class Writer:
         store_id: str,
         batch_id: str,
         on_progress: Callable[[int], None] = lambda done: None,
+        stop: threading.Event | None = None,
     ) -> BatchOutcome:
         """Poll one batch with bounded backoff until nothing is in progress.
 
         ``on_progress`` receives the number of files finished so far (completed or not).
         Failed files are listed (one ``filter=failed`` listing) only when there are any.
+        Setting ``stop`` (an interrupted apply) ends the wait early, as a timeout.
         """
         batches = self._client.vector_stores.file_batches
         deadline = time.monotonic() + self._poll_timeout
@@ -234,7 +237,7 @@ class Writer:
             on_progress(counts.completed + counts.failed + counts.cancelled)
             if counts.in_progress == 0:
                 break
-            if time.monotonic() >= deadline:
+            if time.monotonic() >= deadline or (stop is not None and stop.is_set()):
                 return BatchOutcome(completed=counts.completed, failed=(), timed_out=True)
             hint = raw.headers.get("openai-poll-after-ms")
             if hint is not None and delay == POLL_START_S:

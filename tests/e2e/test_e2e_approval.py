@@ -172,3 +172,16 @@ def test_prevent_destroy_refuses_before_any_write(emulator: Any, tmp_path: Path)
     partial = asstctl(emulator, project, "destroy", "--auto-approve", "--target", "assistant.tutor")
     assert partial.exit_code == 0, partial.output
     assert set(holdings(emulator).assistants) == {"assistant.plain"}
+
+
+def test_saved_plan_refuses_another_endpoint(emulator_factory: Any, tmp_path: Path) -> None:
+    first, second = emulator_factory(), emulator_factory()
+    project = make_project(tmp_path / "p")
+    planfile = tmp_path / "changes.plan"
+    assert asstctl(first, project, "plan", "--out", str(planfile)).exit_code == 0
+
+    result = asstctl(second, project, "apply", str(planfile))
+
+    assert result.exit_code == 1
+    assert f"was made against {first.base_url}" in result.stderr and second.base_url in result.stderr
+    assert writes(second) == 0 and writes(first) == 0

@@ -122,3 +122,35 @@ def test_ingestion_failures_are_listed_and_everything_else_completes(emulator: A
     # The next plan shows the failed file for another attempt.
     plan = asstctl(emulator, project, "plan")
     assert "previous ingestion failed: invalid_file" in plan.stdout
+
+
+def test_ctrl_c_stops_promptly_and_the_next_apply_finishes(emulator_factory: Any, tmp_path: Path) -> None:
+    emu = emulator_factory(processing_delay_ms=4000)
+    project = make_project(tmp_path)
+    batch = "POST /v1/vector_stores/{vector_store_id}/file_batches"
+    proc = subprocess.Popen(
+        [*CLI, "-C", str(project), "apply", "--auto-approve"],
+        env=subprocess_env(emu),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not emu.stats()["by_endpoint"].get(batch) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert proc.poll() is None
+        proc.send_signal(signal.SIGINT)  # while it waits for ingestion
+        start = time.monotonic()
+        _, err = proc.communicate(timeout=30)
+        stopped_after = time.monotonic() - start
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "Interrupted." in err and "Traceback" not in err
+    assert stopped_after < 3  # did not sit out the 4 s ingestion
+
+    apply_until_done(emu, project, runs=2)
+    expected_holdings_ok(emu)
+    assert_converged(emu, project)
