@@ -112,3 +112,25 @@ def test_destroy_removes_the_stack_and_nothing_else(emulator: Any, tmp_path: Pat
     again = asstctl(emulator, project, "destroy", "--auto-approve")
     assert again.exit_code == 0 and "No changes" in again.stdout
     assert holdings(emulator, "other").assistants == {"assistant.tutor": 1}
+
+
+def test_an_expired_store_is_replaced_and_assistants_follow(emulator: Any, tmp_path: Path) -> None:
+    manifest = MANIFEST.replace("name: kb\n", "name: kb\nexpires_after: {anchor: last_active_at, days: 7}\n")
+    project = make_project(tmp_path, manifest=manifest)
+    assert asstctl(emulator, project, "apply", "--auto-approve").exit_code == 0
+    old = _by_address(emulator, "vector_stores")["vector_store.kb"]
+    files_before = set(holdings(emulator).files)
+    emulator.store.vector_stores.items[old["id"]]["last_active_at"] = 0  # eight days later, as it were
+    assert _by_address(emulator, "vector_stores")["vector_store.kb"]["status"] == "expired"
+
+    result = asstctl(emulator, project, "apply", "--auto-approve")
+
+    assert result.exit_code == 0, result.output
+    assert "1 added, 1 changed, 1 destroyed" in result.stdout
+    new = _by_address(emulator, "vector_stores")["vector_store.kb"]
+    assert new["id"] != old["id"] and new["status"] != "expired"
+    tutor = _by_address(emulator, "assistants")["assistant.tutor"]
+    assert tutor["tool_resources"]["file_search"] == {"vector_store_ids": [new["id"]]}
+    assert set(holdings(emulator).files) == files_before  # the same Files, attached again
+    expected_holdings_ok(emulator)
+    assert_converged(emulator, project)
