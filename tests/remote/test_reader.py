@@ -23,6 +23,7 @@ def test_files_listed_only_for_owned_stores(emulator: Any) -> None:
     client.vector_stores.create(name="mine", metadata=ownership_metadata("st", "vector_store.mine"))
     emulator.reset_stats()
     live = read_live(client, "st", want_assistants=False)
+    client.close()
     assert list(live.vector_stores) == ["mine"]
     assert emulator.stats()["by_endpoint"]["GET /v1/vector_stores/{vector_store_id}/files"] == 1
 
