@@ -214,7 +214,8 @@ class _Apply:
 
         for c in deletes:
             store_key[c.address] = c.address
-            steps.append(Step(c.address, self._store_delete_step(c), tuple(assistant_keys)))
+            users = self._assistants_using_store(c.id, set(assistant_keys))
+            steps.append(Step(c.address, self._store_delete_step(c), users))
 
         for file_id in self.plan.orphan_files:
             refs = self._referencing_steps(file_id, files_key, store_key, set(assistant_keys))
@@ -224,6 +225,16 @@ class _Apply:
     def _files_of(self, c: ResourceChange, v: DesiredVectorStore) -> list[LocalFile]:
         by_path = {f.path: f for f in v.files}
         return [by_path[fc.path] for fc in c.file_changes if fc.path in by_path]
+
+    def _assistants_using_store(self, store_id: str | None, assistant_keys: set[str]) -> tuple[str, ...]:
+        """Assistant steps that must finish before the store ``store_id`` may be deleted:
+        those of assistants that point at it now (no new assistant can point at it)."""
+        users = []
+        for asst in self.live.assistants.values():
+            resources = (asst.raw or {}).get("tool_resources") or {}
+            if store_id in ((resources.get("file_search") or {}).get("vector_store_ids") or []):
+                users.append(f"assistant.{asst.name}")
+        return tuple(sorted(k for k in users if k in assistant_keys))
 
     def _referencing_steps(
         self, file_id: str, files_key: dict[str, str], store_key: dict[str, str], assistant_keys: set[str]
