@@ -13,13 +13,14 @@ import pytest
 
 from asstctl.core.differ import build_plan
 from asstctl.core.live import LiveAssistant, LiveAttachment, LiveFile, LiveState, LiveVectorStore
-from asstctl.core.model import Project
+from asstctl.core.model import DesiredVectorStore, LocalFile, Location, Project
 from asstctl.core.ownership import ATTR_PATH, ATTR_SHA256, ATTR_STACK, META_ADDRESS, META_STACK
-from asstctl.core.plan import Action, Plan, ResourceChange
+from asstctl.core.plan import Action, FileAction, FileChange, Plan, ResourceChange
 from asstctl.errors import AsstctlError
 from asstctl.executor import ApplyResult, check_prevent_destroy, execute
 from asstctl.manifest import load_project
 from asstctl.progress import Reporter
+from asstctl.remote.writer import BatchOutcome, Writer
 
 MANIFEST = """\
 kind: VectorStore
@@ -231,3 +232,47 @@ def test_prevent_destroy_refuses_naming_every_protected_address() -> None:
         check_prevent_destroy(plan)
     assert "vector_store.kb, assistant.a" in str(info.value)
     assert "assistant.b" not in str(info.value)
+
+
+class CountingWriter(Writer):
+    """A writer that records batch sizes instead of sending them (the split is what is tested)."""
+
+    def __init__(self) -> None:
+        self.batches: list[int] = []
+
+    def attach_batch(self, address: str, store_id: str, files: list[dict[str, Any]]) -> str:
+        self.batches.append(len(files))
+        return f"vsfb_{len(self.batches)}"
+
+    def wait_batch(self, address: str, store_id: str, batch_id: str, *args: Any, **kw: Any) -> BatchOutcome:
+        return BatchOutcome(completed=self.batches[int(batch_id.split("_")[1]) - 1], failed=())
+
+
+def test_large_attachments_are_split_into_batches_of_2000() -> None:
+    files = tuple(
+        LocalFile(path=f"docs/{i:04d}.md", abspath=Path("/nonexistent"), sha256=f"{i:064x}", size=1)
+        for i in range(4500)
+    )
+    store = DesiredVectorStore("kb", "kb", files, None, None, {}, False, Location("kb.yaml"))
+    project = Project(Path("."), "ex", None, (), (store,), "")
+    live = LiveState("ex", {}, {"kb": LiveVectorStore("vs_1", "kb", {})}, {})
+    change = ResourceChange(
+        "vector_store.kb",
+        "vector_store",
+        "kb",
+        Action.UPDATE,
+        id="vs_1",
+        file_changes=tuple(FileChange(f.path, FileAction.ATTACH) for f in files),
+    )
+    plan = Plan("ex", (change,), file_ids={f.path: f"file-{i}" for i, f in enumerate(files)})
+    writer = CountingWriter()
+    client = openai.OpenAI(base_url="http://127.0.0.1:9/v1", api_key="sk-test")
+
+    with client, Reporter(io.StringIO()) as reporter:
+        result = execute(
+            plan, project, live, Endpoint(client, "x"), parallelism=1, reporter=reporter, writer=writer
+        )
+        assert reporter.counts("indexed")[1] == 4500
+
+    assert result.ok, result
+    assert writer.batches == [2000, 2000, 500]
