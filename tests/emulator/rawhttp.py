@@ -31,7 +31,8 @@ def call(
         with urllib.request.urlopen(req, timeout=10) as resp:
             payload, status, got = resp.read(), resp.status, dict(resp.headers)
     except urllib.error.HTTPError as err:
-        payload, status, got = err.read(), err.code, dict(err.headers)
+        with err:
+            payload, status, got = err.read(), err.code, dict(err.headers)
     try:
         return status, got, json.loads(payload)
     except ValueError:
