@@ -83,3 +83,13 @@ def test_a_busy_port_is_a_clear_error(tmp_path: Path) -> None:
         result = run_cli("emulator", "--port", str(emu.port))
     assert result.exit_code == 1
     assert f"cannot listen on 127.0.0.1:{emu.port}" in result.stderr and "--port" in result.stderr
+
+
+def test_an_unreadable_state_file_is_a_clear_error(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    state = tmp_path / "state.json"
+    state.write_text("{not json", encoding="utf-8")
+    result = run_cli("emulator", "--port", "0", "--state", str(state))
+    assert result.exit_code == 1
+    assert f"cannot read the emulator state file {state}" in result.stderr and "--state" in result.stderr
