@@ -6,6 +6,7 @@ files), diff the assistants, then settle which uploaded Files are used, uploaded
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -345,8 +346,15 @@ def format_path(parts: Iterable[str | int]) -> str:
     return out
 
 
+def _canonical(form: Mapping[str, JSON]) -> str:
+    """An exact text form: equal only if the values are equal in type too (1 and 1.0 differ)."""
+    return json.dumps(form, sort_keys=True, separators=(",", ":"))
+
+
 def attribute_changes(before: Mapping[str, JSON], after: Mapping[str, JSON]) -> tuple[AttributeChange, ...]:
     """Field-level changes between two normalized forms, in the forms' field order."""
+    if _canonical(before) == _canonical(after):  # the common no-op case, without deepdiff's cost
+        return ()
     diff = DeepDiff(dict(before), dict(after), view="tree", ignore_numeric_type_changes=True)
     order = {k: i for i, k in enumerate([*after, *before])}
     found: list[tuple[tuple[Any, ...], AttributeChange]] = []
