@@ -17,9 +17,7 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any, Protocol
-
-import openai
+from typing import Any
 
 from asstctl.core.live import LiveState
 from asstctl.core.model import DesiredAssistant, DesiredVectorStore, LocalFile, Project
@@ -27,20 +25,11 @@ from asstctl.core.normalize import assistant_body, attachment_attributes, chunki
 from asstctl.core.plan import Action, FileAction, Plan, ResourceChange
 from asstctl.errors import AsstctlError
 from asstctl.progress import Reporter
-from asstctl.remote.errors import translate
+from asstctl.remote.client import Endpoint
+from asstctl.remote.errors import describe
 from asstctl.remote.writer import BATCH_LIMIT, Writer
 
 APPLIED, FAILED, SKIPPED = "applied", "failed", "skipped"
-
-
-class Endpoint(Protocol):
-    """What the executor needs from ``asstctl.remote.client.Endpoint``."""
-
-    @property
-    def client(self) -> openai.OpenAI: ...
-
-    @property
-    def base_url(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -431,11 +420,7 @@ class _Apply:
         return run
 
     def describe(self, exc: Exception) -> str:
-        if isinstance(exc, AsstctlError):
-            return str(exc)
-        if isinstance(exc, openai.OpenAIError):
-            return str(translate(exc, base_url=self.base_url, what="writing"))
-        return f"unexpected {type(exc).__name__}: {exc}"
+        return describe(exc, base_url=self.base_url, what="writing")
 
 
 # --- running the graph -------------------------------------------------------------------

@@ -52,3 +52,12 @@ def translate(exc: openai.OpenAIError, *, base_url: str, what: str) -> AsstctlEr
     else:
         text = f"{what} failed: {exc}"
     return EndpointError(redact(" ".join(text.split())))
+
+
+def describe(exc: BaseException, *, base_url: str, what: str) -> str:
+    """One line for any error met while doing ``what``: ours as is, the SDK's translated."""
+    if isinstance(exc, AsstctlError):
+        return str(exc)
+    if isinstance(exc, openai.OpenAIError):
+        return str(translate(exc, base_url=base_url, what=what))
+    return redact(f"unexpected {type(exc).__name__}: {exc}")
