@@ -4,7 +4,8 @@ Order (by dependencies, not by phases): uploads → vector stores → their file
 assistants after the stores and files they reference; assistant deletions before store
 deletions; orphan Files last, after everything that still references them. A failed step
 marks its dependents skipped; everything independent still runs. ``parallelism == 1``
-runs every step in the calling thread, in plan order.
+runs every step in the calling thread, in plan order; in parallel, a step that becomes ready
+goes ahead of the remaining per-file uploads, so attaching overlaps uploading.
 
 Only the plan decides *what* changes; the executor decides only *how* and *when*.
 """
@@ -206,8 +207,10 @@ class _Apply:
             users = self._assistants_using_store(c.id, set(assistant_keys))
             steps.append(Step(c.address, self._store_delete_step(c), users))
 
+        file_users, assistant_set = self._file_users(), set(assistant_keys)
         for file_id in self.plan.orphan_files:
-            refs = self._referencing_steps(file_id, files_key, store_key, set(assistant_keys))
+            holders = file_users.get(file_id, set())
+            refs = self._referencing_steps(holders, files_key, store_key, assistant_set)
             steps.append(Step(f"delete file {file_id}", self._orphan_step(file_id), refs, quiet=True))
         return steps
 
@@ -225,21 +228,30 @@ class _Apply:
                 users.append(f"assistant.{asst.name}")
         return tuple(sorted(k for k in users if k in assistant_keys))
 
-    def _referencing_steps(
-        self, file_id: str, files_key: dict[str, str], store_key: dict[str, str], assistant_keys: set[str]
-    ) -> tuple[str, ...]:
-        """Steps that must finish before ``file_id`` may be deleted: those touching a
-        resource that references it now."""
-        refs: set[str] = set()
+    def _file_users(self) -> dict[str, set[str]]:
+        """File id -> addresses of the live stores that attach it and live assistants whose
+        code interpreter uses it (one pass over the live state)."""
+        users: dict[str, set[str]] = {}
         for vs in self.live.vector_stores.values():
-            address = f"vector_store.{vs.name}"
-            if any(att.file_id == file_id for att in vs.attachments):
-                refs.update(k for k in (files_key.get(address), store_key.get(address)) if k)
+            for att in vs.attachments:
+                users.setdefault(att.file_id, set()).add(f"vector_store.{vs.name}")
         for asst in self.live.assistants.values():
-            address = f"assistant.{asst.name}"
             resources = (asst.raw or {}).get("tool_resources") or {}
-            ci_ids = ((resources.get("code_interpreter") or {}).get("file_ids")) or []
-            if file_id in ci_ids and address in assistant_keys:
+            for fid in ((resources.get("code_interpreter") or {}).get("file_ids")) or []:
+                users.setdefault(fid, set()).add(f"assistant.{asst.name}")
+        return users
+
+    @staticmethod
+    def _referencing_steps(
+        users: set[str], files_key: dict[str, str], store_key: dict[str, str], assistant_keys: set[str]
+    ) -> tuple[str, ...]:
+        """Steps that must finish before a File may be deleted: those touching a resource
+        (in ``users``) that references it now."""
+        refs: set[str] = set()
+        for address in users:
+            if address.startswith("vector_store."):
+                refs.update(k for k in (files_key.get(address), store_key.get(address)) if k)
+            elif address in assistant_keys:
                 refs.add(address)
         return tuple(sorted(refs))
 
@@ -472,27 +484,33 @@ def _run_graph(steps: list[Step], parallelism: int, reporter: Reporter, run: _Ap
                     ready.append(step)
         return ready
 
-    initial = [s for s in steps if waiting[s.key] == 0]
+    # Ready steps wait in a heap in plan order. In parallel, resource steps (stores, attachments,
+    # assistants) go ahead of the bulk of quiet per-file steps, so ingestion overlaps the remaining
+    # uploads. Only ``parallelism`` steps are ever submitted: waiting costs O(parallelism), not O(steps).
+    order = {s.key: (1 if s.quiet and parallelism > 1 else 0, i) for i, s in enumerate(steps)}
+    ready = [(order[s.key], s.key) for s in steps if waiting[s.key] == 0]
+    heapq.heapify(ready)
+
+    def finish(step: Step, outcome: tuple[str, str]) -> None:
+        record(step, *outcome)
+        for nxt in settle(step.key):
+            heapq.heappush(ready, (order[nxt.key], nxt.key))
+
     if parallelism <= 1:
-        order = {s.key: i for i, s in enumerate(steps)}
-        queue = [(order[s.key], s.key) for s in initial]
-        heapq.heapify(queue)
-        while queue:
-            step = by_key[heapq.heappop(queue)[1]]
-            record(step, *attempt(step))
-            for nxt in settle(step.key):
-                heapq.heappush(queue, (order[nxt.key], nxt.key))
+        while ready:
+            step = by_key[heapq.heappop(ready)[1]]
+            finish(step, attempt(step))
     else:
         pool = ThreadPoolExecutor(max_workers=parallelism, thread_name_prefix="asstctl-apply")
+        running: dict[Future[tuple[str, str]], Step] = {}
         try:
-            running: dict[Future[tuple[str, str]], Step] = {pool.submit(attempt, s): s for s in initial}
-            while running:
+            while ready or running:
+                while ready and len(running) < parallelism:
+                    step = by_key[heapq.heappop(ready)[1]]
+                    running[pool.submit(attempt, step)] = step
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for fut in finished:
-                    step = running.pop(fut)
-                    record(step, *fut.result())
-                    for nxt in settle(step.key):
-                        running[pool.submit(attempt, nxt)] = nxt
+                    finish(running.pop(fut), fut.result())
         except BaseException:  # Ctrl-C: let running steps end quickly; start nothing new
             run.stop.set()
             raise
