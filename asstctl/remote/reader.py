@@ -8,7 +8,6 @@ paginated list calls; :func:`interpret` turns those raw objects into a
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -19,6 +18,7 @@ from asstctl.core import normalize as nz
 from asstctl.core.live import LiveAssistant, LiveAttachment, LiveFile, LiveState, LiveVectorStore, fingerprint
 from asstctl.core.ownership import ATTR_PATH, ATTR_SHA256, ATTR_STACK, owned_address, parse_upload_filename
 from asstctl.errors import EndpointError, OwnershipError
+from asstctl.remote.assistants_api import list_assistants
 from asstctl.remote.errors import ASSISTANTS_GONE, translate
 
 JSON = Any
@@ -70,9 +70,7 @@ def _dump(page: Iterable[Any]) -> list[JSON]:
 def _list_assistants(client: openai.OpenAI, base_url: str, *, want_assistants: bool) -> list[JSON] | None:
     """All assistants, or None when the endpoint does not serve the Assistants API."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            return _dump(client.beta.assistants.list(limit=PAGE))
+        return list_assistants(client, limit=PAGE)
     except openai.NotFoundError:
         if want_assistants:
             raise EndpointError(ASSISTANTS_GONE.format(base_url=base_url)) from None

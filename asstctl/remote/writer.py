@@ -24,6 +24,7 @@ import openai
 from asstctl.core.model import LocalFile
 from asstctl.core.ownership import META_ADDRESS, META_STACK, upload_filename
 from asstctl.errors import AsstctlError
+from asstctl.remote import assistants_api as api
 from asstctl.remote.errors import translate
 
 T = TypeVar("T")
@@ -177,9 +178,9 @@ class Writer:
 
     def _find_owned(self, items: Iterable[Any], address: str) -> str | None:
         for item in items:
-            meta = item.metadata or {}
+            meta = (item.get("metadata") if isinstance(item, dict) else item.metadata) or {}
             if meta.get(META_STACK) == self._stack and meta.get(META_ADDRESS) == address:
-                return str(item.id)
+                return str(item["id"] if isinstance(item, dict) else item.id)
         return None
 
     def create_vector_store(self, address: str, body: Mapping[str, Any]) -> str:
@@ -288,15 +289,15 @@ class Writer:
         fields = _without_none(body)
         return self._create(
             f"creating {address}",
-            lambda: self._once.beta.assistants.create(**fields).id,
-            lambda: self._find_owned(self._client.beta.assistants.list(limit=100), address),
+            lambda: str(api.create_assistant(self._once, fields)["id"]),
+            lambda: self._find_owned(api.list_assistants(self._client), address),
         )
 
     def update_assistant(self, address: str, assistant_id: str, body: Mapping[str, Any]) -> None:
         self._call(
             f"updating {address}",
-            lambda: self._client.beta.assistants.update(assistant_id, **body),
+            lambda: api.update_assistant(self._client, assistant_id, body),
         )
 
     def delete_assistant(self, address: str, assistant_id: str) -> None:
-        self._delete(f"deleting {address}", lambda: self._client.beta.assistants.delete(assistant_id))
+        self._delete(f"deleting {address}", lambda: api.delete_assistant(self._client, assistant_id))
