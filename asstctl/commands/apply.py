@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 from asstctl.core.saved_plan import check_fresh, load_saved_plan
-from asstctl.errors import ApplyError, StalePlanError, UsageError
+from asstctl.errors import ApplyError, UsageError
 from asstctl.executor import ApplyResult, check_prevent_destroy, execute
 from asstctl.progress import Reporter
 from asstctl.prompt import approve
-from asstctl.render import render_text
+from asstctl.render import render_notes, render_text
 from asstctl.render.color import use_color
 from asstctl.workflow import Prepared, prepare
 
@@ -43,12 +43,7 @@ def run(
     with prepare(
         project_dir, sandbox=sandbox, destroy=saved.destroy, targets=tuple(saved.targets)
     ) as prepared:
-        if saved.base_url != prepared.endpoint.base_url:
-            raise StalePlanError(
-                f"saved plan {planfile} was made against {saved.base_url}, but this run talks to "
-                f"{prepared.endpoint.base_url}; run asstctl plan again against this endpoint"
-            )
-        check_fresh(saved, prepared.project, prepared.live)
+        check_fresh(saved, prepared.project, prepared.live, base_url=prepared.endpoint.base_url)
         return carry_out(
             prepared, parallelism=parallelism, color=color, auto_approve=True, destroy=saved.destroy
         )
@@ -59,6 +54,7 @@ def carry_out(
 ) -> int:
     """Shared by apply and destroy: render, refuse what must not happen, ask, execute, report."""
     plan = prepared.plan
+    sys.stderr.write(render_notes(plan))
     sys.stdout.write(render_text(plan, color=use_color(color, sys.stdout)))
     sys.stdout.flush()
     if not plan.has_changes:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from asstctl.core.saved_plan import saved_plan_text
 from asstctl.errors import UsageError
-from asstctl.render import plan_document, render_json, render_markdown, render_text
+from asstctl.render import plan_document, render_json, render_markdown, render_notes, render_text
 from asstctl.render.color import use_color
 from asstctl.workflow import prepare
 
@@ -31,8 +31,7 @@ def run(
     with prepare(project_dir, sandbox=sandbox, destroy=destroy, targets=targets) as prepared:
         plan = prepared.plan
         base_url = prepared.endpoint.base_url
-    for note in plan.notes:
-        print(f"Note: {note}", file=sys.stderr)
+    sys.stderr.write(render_notes(plan))
     if fmt == "json":
         text = render_json(plan)
     elif fmt == "markdown":

@@ -82,10 +82,15 @@ def load_saved_plan(path: Path) -> SavedPlan:
         raise UsageError(f"{path} is a damaged saved plan (missing or bad {exc}); make a new one") from None
 
 
-def check_fresh(saved: SavedPlan, project: Project, live: LiveState) -> None:
-    """Raise ``StalePlanError`` unless the project and every live object read are as they
-    were when ``saved`` was made."""
+def check_fresh(saved: SavedPlan, project: Project, live: LiveState, *, base_url: str) -> None:
+    """Raise ``StalePlanError`` unless the endpoint, the project and every live object read are
+    as they were when ``saved`` was made (two empty endpoints would otherwise look alike)."""
     redo = "; run asstctl plan again"
+    if saved.base_url != base_url:
+        raise StalePlanError(
+            f"saved plan {saved.path} was made against {saved.base_url}, but this run talks to "
+            f"{base_url}; run asstctl plan again against this endpoint"
+        )
     if saved.stack != project.stack:
         raise StalePlanError(
             f"saved plan {saved.path} is for stack {saved.stack!r}, this project is {project.stack!r}{redo}"

@@ -7,6 +7,6 @@ from __future__ import annotations
 
 from asstctl.render.jsondoc import plan_document, render_json
 from asstctl.render.markdown import render_markdown
-from asstctl.render.text import render_text
+from asstctl.render.text import render_notes, render_text
 
-__all__ = ["plan_document", "render_json", "render_markdown", "render_text"]
+__all__ = ["plan_document", "render_json", "render_markdown", "render_notes", "render_text"]

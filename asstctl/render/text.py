@@ -247,3 +247,8 @@ def _files(w: _Writer, plan: Plan) -> None:
         )
         for fid in plan.orphan_files:
             w.signed("    ", "-", f"file {scalar(fid)}")
+
+
+def render_notes(plan: Plan) -> str:
+    """The plan's one-line remarks (e.g. the endpoint lacks the Assistants API), for stderr."""
+    return "".join(f"Note: {note}\n" for note in plan.notes)
