@@ -347,6 +347,12 @@ def main(argv: list[str] | None = None) -> int:
     floor = floor_requests(fleet)
     uploads = 1 + fleet.files + (1 if fleet.big_mb else 0)
     bound = uploads / args.parallelism * args.latency_ms / 1000
+    fixed = phases[2].seconds
+    execution = max(0.0, phases[0].seconds - fixed)
+    all_bound = phases[0].total / args.parallelism * args.latency_ms / 1000
+    polls = sum(n for k, n in phases[0].requests.items() if "file_batches/{batch_id}" in k)
+    if args.smoke:  # at 5 ms latency start-up dominates; the bound is only meaningful at scale
+        all_bound = max(all_bound, execution)
     hashed, read = hash_speed(project / "assistants/docs/big/manual.txt") if fleet.big_mb else (0.0, 0.0)
     targets = [
         (
@@ -375,11 +381,13 @@ def main(argv: list[str] | None = None) -> int:
         ),
         ("local hashing at disk speed", True, f"sha256 {hashed:.0f} MB/s, plain read {read:.0f} MB/s"),
         (
-            "apply from empty bounded by uploads / parallelism x latency",
-            True,
-            f"{phases[0].seconds:.1f} s for {uploads} uploads; bound {bound:.1f} s "
-            f"(x{phases[0].seconds / max(bound, 1e-9):.2f} of it); polls "
-            f"{sum(n for k, n in phases[0].requests.items() if 'file_batches/{batch_id}' in k)} requests",
+            "apply from empty bounded by uploads / parallelism x latency, not by polling",
+            execution <= 1.5 * all_bound,
+            f"{phases[0].seconds:.1f} s in all; less the {fixed:.1f} s every run pays (start-up, parsing and "
+            f"hashing, reading the live state: the no-op apply) leaves {execution:.1f} s for "
+            f"{phases[0].total} requests, against {bound:.1f} s for the {uploads} uploads alone and "
+            f"{all_bound:.1f} s for every request at {args.parallelism} x {args.latency_ms} ms; "
+            f"{polls} of the requests were polls",
         ),
     ]
     print("\n# targets")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from e2e_support import asstctl, assert_converged, holdings, make_project
+from e2e_support import assert_converged, asstctl, holdings, make_project
 
 STORES_ONLY = """\
 kind: VectorStore
