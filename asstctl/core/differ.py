@@ -16,7 +16,7 @@ from deepdiff import DeepDiff
 from deepdiff.helper import notpresent
 
 from asstctl.core import normalize as nz
-from asstctl.core.live import LiveAttachment, LiveFile, LiveState, LiveVectorStore
+from asstctl.core.live import LiveAssistant, LiveAttachment, LiveFile, LiveState, LiveVectorStore
 from asstctl.core.model import DesiredAssistant, DesiredVectorStore, LocalFile, Project
 from asstctl.core.plan import Action, AttributeChange, FileAction, FileChange, Plan, ResourceChange
 from asstctl.errors import UsageError
@@ -198,11 +198,7 @@ def _diff_files(v: DesiredVectorStore, lv: LiveVectorStore) -> tuple[tuple[FileC
     for path, f in wanted.items():
         atts = by_path.get(path, [])
         if not atts:
-            changes.append(
-                FileChange(
-                    path=path, action=FileAction.ATTACH, sha256_after=f.sha256, attributes_after=_attrs(f)
-                )
-            )
+            changes.append(_attach(f))
             continue
         keep = _best_attachment(atts, f.sha256)
         changes.extend(_detach(a, path, "duplicate attachment") for a in atts if a is not keep)
@@ -276,40 +272,37 @@ def _diff_assistants(
     for a in project.assistants:
         if a.address not in selected:
             continue
-        raw = live.assistants[a.name].raw if a.name in live.assistants else None
-        lid = live.assistants[a.name].id if a.name in live.assistants else None
+        la = live.assistants.get(a.name)
         if destroy:
-            if lid is not None:
-                out.append(_delete_assistant(a.name, lid, raw, live, REASON_DESTROY, a))
+            if la is not None:
+                out.append(_delete_assistant(la, live, REASON_DESTROY, a))
             continue
-        out.append(_diff_assistant(a, lid, raw, live, project.stack, new_stores))
+        out.append(_diff_assistant(a, la, live, project.stack, new_stores))
     for name in sorted(live.assistants):
-        la = live.assistants[name]
         if name not in desired_names and f"assistant.{name}" in selected:
             reason = REASON_DESTROY if destroy else REASON_NOT_IN_MANIFEST
-            out.append(_delete_assistant(name, la.id, la.raw, live, reason, None))
+            out.append(_delete_assistant(live.assistants[name], live, reason, None))
     return out
 
 
 def _delete_assistant(
-    name: str, lid: str, raw: JSON, live: LiveState, reason: str, a: DesiredAssistant | None
+    la: LiveAssistant, live: LiveState, reason: str, a: DesiredAssistant | None
 ) -> ResourceChange:
     return ResourceChange(
-        address=f"assistant.{name}",
+        address=f"assistant.{la.name}",
         kind="assistant",
-        name=name,
+        name=la.name,
         action=Action.DELETE,
         reason=reason,
-        id=lid,
-        before=nz.live_assistant_form(raw, live, desired=None),
+        id=la.id,
+        before=nz.live_assistant_form(la.raw, live, desired=None),
         prevent_destroy=bool(a and a.prevent_destroy),
     )
 
 
 def _diff_assistant(
     a: DesiredAssistant,
-    lid: str | None,
-    raw: JSON,
+    la: LiveAssistant | None,
     live: LiveState,
     stack: str,
     new_stores: frozenset[str],
@@ -322,12 +315,12 @@ def _diff_assistant(
         after=nz.desired_assistant_form(a, stack, new_stores=new_stores),
         prevent_destroy=a.prevent_destroy,
     )
-    if lid is None:
+    if la is None:
         return create
-    before = nz.live_assistant_form(raw, live, desired=a)
+    before = nz.live_assistant_form(la.raw, live, desired=a)
     changes = attribute_changes(before, create.after)
     action = Action.UPDATE if changes else Action.NOOP
-    return replace(create, action=action, id=lid, before=before, changes=changes)
+    return replace(create, action=action, id=la.id, before=before, changes=changes)
 
 
 # --- attribute changes -----------------------------------------------------------------
