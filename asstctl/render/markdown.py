@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from asstctl.core.plan import Action, Plan, ResourceChange
-from asstctl.render.text import NO_CHANGES, files_line, header, resource_lines, summary_line
+from asstctl.render.text import NO_CHANGES, SYMBOL, files_line, header, resource_lines, summary_line
 from asstctl.render.values import plural
 
 FOLD_AFTER_LINES = 15
@@ -14,7 +14,6 @@ _ACTION = {
     Action.DELETE: "**destroy**",
     Action.REPLACE: "**replace**",
 }
-_SIGN = {Action.CREATE: "+", Action.UPDATE: "~", Action.DELETE: "-", Action.REPLACE: "-/+"}
 
 
 def render_markdown(plan: Plan) -> str:
@@ -36,7 +35,7 @@ def render_markdown(plan: Plan) -> str:
     out += ["| | Address | Action | Reason |", "|---|---|---|---|"]
     changed = [c for c in plan.changes if c.action.is_change]
     for c in changed:
-        out.append(f"| `{_SIGN[c.action]}` | `{c.address}` | {_ACTION[c.action]} | {_cell(c.reason)} |")
+        out.append(f"| `{SYMBOL[c.action]}` | `{c.address}` | {_ACTION[c.action]} | {_cell(c.reason)} |")
     if plan.uploads or plan.orphan_files:
         out.append(f"| | files | {files_line(plan)} | |")
     out.append("")

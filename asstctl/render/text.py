@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from asstctl.core.normalize import AFTER_APPLY
 from asstctl.core.plan import Action, AttributeChange, FileAction, FileChange, Plan, ResourceChange
 from asstctl.render.values import is_long, lines_of, plural, scalar, short_sha, unified
 
 JSON = Any
 
 NO_CHANGES = "No changes. Live resources match the manifests."
-AFTER_APPLY = "(known after apply)"
 
 _RESET = "\x1b[0m"
 _STYLE = {
@@ -22,7 +22,8 @@ _STYLE = {
     "bold": "\x1b[1m",
     "dim": "\x1b[2m",
 }
-_SYMBOL = {Action.CREATE: "+", Action.UPDATE: "~", Action.DELETE: "-", Action.REPLACE: "-/+"}
+SYMBOL = {Action.CREATE: "+", Action.UPDATE: "~", Action.DELETE: "-", Action.REPLACE: "-/+"}
+"""The sign leading a resource of each changing action."""
 _VERB = {
     Action.CREATE: "will be created",
     Action.UPDATE: "will be updated in-place",
@@ -111,7 +112,7 @@ def header(change: ResourceChange) -> str:
 
 
 def _resource(w: _Writer, c: ResourceChange) -> None:
-    sign = _SYMBOL[c.action]
+    sign = SYMBOL[c.action]
     w.add(w.paint(f"  # {header(c)}", "bold"))
     if c.reason:
         w.add(f"  # ({c.reason})")
