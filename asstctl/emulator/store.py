@@ -78,22 +78,24 @@ class Table:
         render: Callable[[Rec], Rec],
         keep: Callable[[Rec], bool] | None = None,
     ) -> Rec:
-        """One page of a cursor-paginated list, as the list endpoints return it."""
+        """One page of a cursor-paginated list, as the list endpoints return it.
+
+        Cursors are applied to the sort keys; only the objects up to the page's end are rendered.
+        """
         keys = self.keys
-        rendered = [render(r) for r in self.items.values()]
-        if keep is not None:
-            rendered = [r for r in rendered if keep(r)]
         desc = q.order == "desc"
-        rendered.sort(key=lambda r: keys[r["id"]], reverse=desc)
+        ids = sorted(self.items, key=keys.__getitem__, reverse=desc)
         if q.after is not None:
             ak = self._cursor(q.after, "after")
-            rendered = [r for r in rendered if (keys[r["id"]] < ak if desc else keys[r["id"]] > ak)]
+            ids = [i for i in ids if (keys[i] < ak if desc else keys[i] > ak)]
         if q.before is not None:
             bk = self._cursor(q.before, "before")
-            rendered = [r for r in rendered if (keys[r["id"]] > bk if desc else keys[r["id"]] < bk)]
-            data, has_more = rendered[-q.limit :], len(rendered) > q.limit
+            ids = [i for i in ids if (keys[i] > bk if desc else keys[i] < bk)]
+            found = self._render_first(reversed(ids), q.limit + 1, render, keep)[::-1]
+            data, has_more = found[-q.limit :], len(found) > q.limit
         else:
-            data, has_more = rendered[: q.limit], len(rendered) > q.limit
+            found = self._render_first(ids, q.limit + 1, render, keep)
+            data, has_more = found[: q.limit], len(found) > q.limit
         return {
             "object": "list",
             "data": data,
@@ -101,6 +103,19 @@ class Table:
             "last_id": data[-1]["id"] if data else None,
             "has_more": has_more,
         }
+
+    def _render_first(
+        self, ids: Iterable[str], n: int, render: Callable[[Rec], Rec], keep: Callable[[Rec], bool] | None
+    ) -> list[Rec]:
+        """The first ``n`` objects of ``ids``, rendered, that ``keep`` accepts."""
+        out: list[Rec] = []
+        for obj_id in ids:
+            rec = render(self.items[obj_id])
+            if keep is None or keep(rec):
+                out.append(rec)
+                if len(out) == n:
+                    break
+        return out
 
     def _cursor(self, cursor: str, param: str) -> Key:
         key = self.keys.get(cursor)
