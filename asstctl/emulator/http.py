@@ -206,7 +206,7 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/_emulator/"):
             self._control(method, path, reader)
             return
-        route, params, _ = match(method, path)
+        route, params = match(method, path)
         srv.stats.count(method, route.template if route else path)
         streaming = route is not None and route.multipart
         raw = b"" if streaming else reader.read_all()

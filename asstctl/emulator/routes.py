@@ -52,11 +52,6 @@ class Route:
         return re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.template) + "$")
 
 
-def _checked(schema: Schema, body: Json) -> Json:
-    schema.check(body, "")
-    return body
-
-
 def _upload(store: Store, req: Request) -> Json:
     assert req.reader is not None
     if req.boundary is None:
@@ -238,21 +233,18 @@ ROUTES: tuple[Route, ...] = (
 _COMPILED = [(r, r.pattern) for r in ROUTES]
 
 
-def match(method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
-    """The route for ``method path`` with its path parameters; the flag says whether the path exists
-    under another method."""
-    path_known = False
+def match(method: str, path: str) -> tuple[Route | None, dict[str, str]]:
+    """The route for ``method path`` and its path parameters (None when there is none: OpenAI
+    answers an unknown path and a known path under another method alike, 404 Invalid URL)."""
     for route, pattern in _COMPILED:
-        m = pattern.match(path)
-        if m:
-            if route.method == method:
-                return route, m.groupdict(), True
-            path_known = True
-    return None, {}, path_known
+        if route.method == method:
+            m = pattern.match(path)
+            if m:
+                return route, m.groupdict()
+    return None, {}
 
 
-def check_body(route: Route, body: Json) -> Json:
-    """Validate a JSON body against the route's schema (a body on a body-less route must be empty)."""
+def check_body(route: Route, body: Json) -> None:
+    """Validate a JSON body against the route's schema (routes without one ignore their body)."""
     if route.schema is not None:
-        return _checked(route.schema, body)
-    return body
+        route.schema.check(body, "")
