@@ -207,11 +207,8 @@ class _Converter:
         for merged in merges:  # `<<: *anchor` — explicit keys win over merged ones
             sources = merged.value if isinstance(merged, yaml.SequenceNode) else [merged]
             for src in sources:
-                if isinstance(src, yaml.MappingNode):
-                    before = set(out)
+                if isinstance(src, yaml.MappingNode):  # merged keys are located in the source
                     self._mapping(src, path, out, explicit=False)
-                    for key in set(out) - before:
-                        self.keys.setdefault((*path, key), _pos(src.start_mark))
                 else:
                     self.problem(path, src.start_mark, "'<<' merges only mappings")
 

@@ -30,6 +30,13 @@ def test_timestamps_stay_strings_and_merge_keys_work() -> None:
     assert docs[0].data["when"] == "2024-01-01"
 
 
+def test_merged_keys_are_located_where_the_anchor_wrote_them() -> None:
+    docs, _ = load_yaml_text("base: &b\n  x: 1\nd:\n  <<: *b\n  y: 3\n", "f.yaml")
+    doc = docs[0]
+    assert doc.pos(("d", "x"), key=True) == Pos(2, 3) and doc.pos(("d", "x")) == Pos(2, 6)
+    assert doc.pos(("d", "y"), key=True) == Pos(5, 3)
+
+
 def test_unknown_tags_are_refused() -> None:
     for text in ("a: !!python/object:os.system x\n", "a: !custom 1\n", "a: !!set {x}\n"):
         docs, problems = load_yaml_text(text, "f.yaml")
