@@ -23,7 +23,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _project_option(func: F) -> F:
-    """``-C DIR`` on a subcommand, overriding the group's ``-C``."""
+    """``-C DIR``: on the group, and on each subcommand (where it overrides the group's)."""
     return click.option(
         "-C",
         "directory",
@@ -73,13 +73,7 @@ def _color(no_color: bool) -> bool | None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="asstctl")
-@click.option(
-    "-C",
-    "directory",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Run as if started in DIR (like git -C).",
-)
+@_project_option
 @click.pass_context
 def cli(ctx: click.Context, directory: Path | None) -> None:
     """Assistants as code: validate, plan and apply OpenAI assistants and vector stores."""
@@ -244,18 +238,18 @@ def emulator(
 ) -> int:
     """Run the local OpenAI-compatible API emulator (the sandbox)."""
     from asstctl.commands import emulator as cmd
+    from asstctl.emulator.config import EmulatorConfig
 
-    return cmd.run(
-        host=host,
-        port=port,
+    config = EmulatorConfig(
         latency_ms=latency_ms,
         fault_rate=fault_rate,
         lost_response_rate=lost_response_rate,
         processing_delay_ms=processing_delay_ms,
         seed=seed,
         no_assistants=no_assistants,
-        state=state,
+        state_path=state,
     )
+    return cmd.run(config, host=host, port=port)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -264,10 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = cli.main(
             args=list(argv) if argv is not None else None, prog_name="asstctl", standalone_mode=False
         )
-    except click.exceptions.Abort:
-        click.echo("Interrupted.", err=True)
-        return 130
-    except KeyboardInterrupt:
+    except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("Interrupted.", err=True)
         return 130
     except click.ClickException as exc:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import signal
 import threading
-from pathlib import Path
 from types import FrameType
 
 import click
@@ -17,28 +16,9 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def run(
-    *,
-    host: str,
-    port: int,
-    latency_ms: int,
-    fault_rate: float,
-    lost_response_rate: float,
-    processing_delay_ms: int,
-    seed: int,
-    no_assistants: bool,
-    state: Path | None,
-) -> int:
+def run(config: EmulatorConfig, *, host: str, port: int) -> int:
     """Start the emulator, print the base URL to export, and serve until interrupted; returns 0."""
-    config = EmulatorConfig(
-        latency_ms=latency_ms,
-        fault_rate=fault_rate,
-        lost_response_rate=lost_response_rate,
-        processing_delay_ms=processing_delay_ms,
-        seed=seed,
-        no_assistants=no_assistants,
-        state_path=state,
-    )
+    state = config.state_path
     try:
         emu = start_in_thread(config, host=host, port=port)
     except OSError as exc:
