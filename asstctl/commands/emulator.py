@@ -8,7 +8,7 @@ from types import FrameType
 
 import click
 
-from asstctl.emulator import EmulatorConfig, start_in_thread
+from asstctl.emulator import EmulatorConfig, StateFileError, start_in_thread
 from asstctl.errors import UsageError
 
 
@@ -21,14 +21,14 @@ def run(config: EmulatorConfig, *, host: str, port: int) -> int:
     state = config.state_path
     try:
         emu = start_in_thread(config, host=host, port=port)
+    except StateFileError as exc:
+        raise UsageError(
+            f"cannot read the emulator state file {state}: {exc}. Move it aside or pass another --state."
+        ) from None
     except OSError as exc:
         raise UsageError(
             f"cannot listen on {host}:{port}: {exc.strerror or exc}. "
             "Choose another port with --port (0 picks a free one)."
-        ) from None
-    except (ValueError, KeyError) as exc:
-        raise UsageError(
-            f"cannot read the emulator state file {state}: {exc}. Move it aside or pass another --state."
         ) from None
     click.echo(f"asstctl emulator listening on {emu.base_url}")
     click.echo(f"export OPENAI_BASE_URL={emu.base_url} OPENAI_API_KEY=sk-local")

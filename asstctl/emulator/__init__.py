@@ -6,7 +6,16 @@ from __future__ import annotations
 
 from asstctl.emulator.config import EmulatorConfig
 from asstctl.emulator.http import Exchange
+from asstctl.emulator.persist import StateFileError
 from asstctl.emulator.server import RunningEmulator, serve_in_thread, start_in_thread
 from asstctl.emulator.store import Store
 
-__all__ = ["EmulatorConfig", "Exchange", "RunningEmulator", "Store", "serve_in_thread", "start_in_thread"]
+__all__ = [
+    "EmulatorConfig",
+    "Exchange",
+    "RunningEmulator",
+    "StateFileError",
+    "Store",
+    "serve_in_thread",
+    "start_in_thread",
+]

@@ -21,6 +21,10 @@ def blobs_dir(state_path: Path) -> Path:
     return state_path.with_name(state_path.name + ".blobs")
 
 
+class StateFileError(Exception):
+    """The state file cannot be used: unreadable, not a state this emulator wrote, or unwritable."""
+
+
 class Persister:
     """Saves ``store`` to ``path`` (write a temporary file, then rename) whenever it changed."""
 
@@ -34,9 +38,12 @@ class Persister:
         self._thread: threading.Thread | None = None
 
     def load(self) -> None:
-        """Read the state file into the store, if it exists."""
-        if self.path.exists():
-            self.store.load(json.loads(self.path.read_text(encoding="utf-8")))
+        """Read the state file into the store, if it exists; ``StateFileError`` if it cannot be."""
+        try:
+            if self.path.exists():
+                self.store.load(json.loads(self.path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise StateFileError(str(exc)) from exc
         self._saved_version = self.store.version
 
     def save(self) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from asstctl.emulator.blobs import Blobs, DiskBlobs, MemoryBlobs
 from asstctl.emulator.config import EmulatorConfig
 from asstctl.emulator.http import EmulatorServer, Exchange
-from asstctl.emulator.persist import Persister, blobs_dir
+from asstctl.emulator.persist import Persister, StateFileError, blobs_dir
 from asstctl.emulator.store import Store
 
 
@@ -21,7 +21,12 @@ class RunningEmulator:
 
     def __init__(self, config: EmulatorConfig, host: str = "127.0.0.1", port: int = 0) -> None:
         self.config = config
-        blobs: Blobs = MemoryBlobs() if config.state_path is None else DiskBlobs(blobs_dir(config.state_path))
+        blobs: Blobs = MemoryBlobs()
+        if config.state_path is not None:
+            try:
+                blobs = DiskBlobs(blobs_dir(config.state_path))
+            except OSError as exc:
+                raise StateFileError(str(exc)) from exc
         self.store = Store(processing_delay_ms=config.processing_delay_ms, blobs=blobs)
         self._persister: Persister | None = None
         if config.state_path is not None:
@@ -87,7 +92,10 @@ class RunningEmulator:
 def start_in_thread(
     config: EmulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0
 ) -> RunningEmulator:
-    """Start an emulator serving in a daemon thread; port 0 picks a free port. Call ``stop()`` after."""
+    """Start an emulator serving in a daemon thread; port 0 picks a free port. Call ``stop()`` after.
+
+    Raises ``StateFileError`` when ``config.state_path`` cannot be used, ``OSError`` when the
+    address cannot be bound."""
     return RunningEmulator(config or EmulatorConfig(), host, port)
 
 

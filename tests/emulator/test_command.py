@@ -85,11 +85,22 @@ def test_a_busy_port_is_a_clear_error(tmp_path: Path) -> None:
     assert f"cannot listen on 127.0.0.1:{emu.port}" in result.stderr and "--port" in result.stderr
 
 
-def test_an_unreadable_state_file_is_a_clear_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("content", ["{not json", "[1]", '{"seq": 1}'])
+def test_an_unreadable_state_file_is_a_clear_error(tmp_path: Path, content: str) -> None:
     from conftest import run_cli
 
     state = tmp_path / "state.json"
-    state.write_text("{not json", encoding="utf-8")
+    state.write_text(content, encoding="utf-8")
     result = run_cli("emulator", "--port", "0", "--state", str(state))
     assert result.exit_code == 1
     assert f"cannot read the emulator state file {state}" in result.stderr and "--state" in result.stderr
+
+
+def test_a_state_file_under_a_plain_file_is_a_state_error_not_a_port_error(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    (tmp_path / "plain").write_text("x", encoding="utf-8")
+    state = tmp_path / "plain" / "state.json"
+    result = run_cli("emulator", "--port", "0", "--state", str(state))
+    assert result.exit_code == 1
+    assert f"cannot read the emulator state file {state}" in result.stderr, result.stderr
