@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from asstctl.core.limits import CODE_INTERPRETER_MAX_FILES, FILE_BATCH_MAX_FILES, INSTRUCTIONS_MAX_CHARS
 from asstctl.emulator.apierror import invalid
 from asstctl.emulator.schema import (
     AnyValue,
@@ -152,7 +153,7 @@ def _exactly_one(a: str, b: str) -> object:
     return check
 
 
-_CODE_INTERPRETER = Obj({"file_ids": Arr(Str(), max_items=20)})
+_CODE_INTERPRETER = Obj({"file_ids": Arr(Str(), max_items=CODE_INTERPRETER_MAX_FILES)})
 _CREATE_TOOL_RESOURCES = Nullable(
     Obj(
         {
@@ -191,7 +192,7 @@ def _assistant_fields(tool_resources: Schema) -> dict[str, Schema]:
         "model": Str(),
         "name": Nullable(Str(max_len=256)),
         "description": Nullable(Str(max_len=512)),
-        "instructions": Nullable(Str(max_len=256_000)),
+        "instructions": Nullable(Str(max_len=INSTRUCTIONS_MAX_CHARS)),
         "reasoning_effort": Nullable(Str(enum=REASONING_EFFORTS)),
         "tools": Arr(TOOL, max_items=128),
         "tool_resources": tool_resources,
@@ -230,8 +231,8 @@ CREATE_VS_FILE: Schema = _CREATE_VS_FILE
 UPDATE_VS_FILE: Schema = Obj({"attributes": ATTRIBUTES}, required=("attributes",))
 CREATE_BATCH: Schema = Obj(
     {
-        "file_ids": Arr(Str(), min_items=1, max_items=2000),
-        "files": Arr(_CREATE_VS_FILE, min_items=1, max_items=2000),
+        "file_ids": Arr(Str(), min_items=1, max_items=FILE_BATCH_MAX_FILES),
+        "files": Arr(_CREATE_VS_FILE, min_items=1, max_items=FILE_BATCH_MAX_FILES),
         "chunking_strategy": CHUNKING,
         "attributes": ATTRIBUTES,
     },

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from asstctl.core.filetypes import FILE_SEARCH_EXTENSIONS, extension, file_search_accepts
+from asstctl.core.limits import CODE_INTERPRETER_MAX_FILES, INSTRUCTIONS_MAX_CHARS
 from asstctl.core.model import (
     AttributeValue,
     DesiredAssistant,
@@ -24,9 +25,6 @@ from asstctl.errors import Diagnostic
 from asstctl.manifest import checks
 from asstctl.manifest.files import FileProblem, Found, expand, is_glob, resolve_one, sha256_file
 from asstctl.manifest.yaml_loader import FieldPath, YamlDocument, format_path
-
-MAX_INSTRUCTIONS = 256_000
-MAX_CODE_INTERPRETER_FILES = 20
 
 
 @dataclass(frozen=True)
@@ -179,12 +177,12 @@ class Builder:
         if read is None:
             return None
         found, content = read
-        if len(content) > MAX_INSTRUCTIONS:
+        if len(content) > INSTRUCTIONS_MAX_CHARS:
             self.error(
                 doc,
                 ("instructions_file",),
                 f"{found.rel} holds {len(content):,} characters; instructions are limited to "
-                f"{MAX_INSTRUCTIONS:,}, shorten it",
+                f"{INSTRUCTIONS_MAX_CHARS:,}, shorten it",
             )
         return content
 
@@ -256,11 +254,11 @@ class Builder:
                     files.setdefault(found.rel, self._local(found))
             except FileProblem as exc:
                 self.error(doc, ("tools", i, "files", j), str(exc))
-        if len(files) > MAX_CODE_INTERPRETER_FILES:
+        if len(files) > CODE_INTERPRETER_MAX_FILES:
             self.error(
                 doc,
                 ("tools", i, "files"),
-                f"names {len(files)} files; the code interpreter takes at most {MAX_CODE_INTERPRETER_FILES}, "
+                f"names {len(files)} files; the code interpreter takes at most {CODE_INTERPRETER_MAX_FILES}, "
                 "remove some or narrow the globs",
             )
         return tuple(files[p] for p in sorted(files))
