@@ -56,9 +56,9 @@ def assistant_body(a: DesiredAssistant, stack: str) -> dict[str, JSON]:
         "temperature": DEFAULT_TEMPERATURE if a.temperature is None else float(a.temperature),
         "top_p": DEFAULT_TOP_P if a.top_p is None else float(a.top_p),
         "response_format": DEFAULT_RESPONSE_FORMAT if a.response_format is None else a.response_format,
+        # null on modify clears a value set earlier; on create the writer leaves None fields out
+        "reasoning_effort": a.reasoning_effort,
     }
-    if a.reasoning_effort is not None:
-        body["reasoning_effort"] = a.reasoning_effort
     return body
 
 
@@ -209,13 +209,15 @@ def live_assistant_form(
 ) -> JSON:
     """The compared form of a live assistant object (as the API returned it).
 
-    ``reasoning_effort`` is compared only when the manifest sets it and the API reports it
-    (the object schema does not include it, so an unreported value cannot be compared).
+    ``reasoning_effort`` is not in the object schema: when the API does not report it, it is
+    taken to be what the manifest says (it cannot be compared); when the API reports a value
+    the manifest no longer sets, the plan clears it.
     """
     form = _assistant_core(raw)
     if desired is not None and desired.reasoning_effort is not None:
-        reported = raw.get("reasoning_effort", desired.reasoning_effort)
-        form["reasoning_effort"] = reported
+        form["reasoning_effort"] = raw.get("reasoning_effort", desired.reasoning_effort)
+    elif raw.get("reasoning_effort") is not None:
+        form["reasoning_effort"] = raw["reasoning_effort"]
     form["tool_resources"] = _live_tool_resources(raw.get("tool_resources"), live)
     return form
 
