@@ -234,15 +234,24 @@ def load_yaml_file(path: Path, relname: str) -> tuple[list[YamlDocument], list[D
 
     ``relname`` is how diagnostics name the file. Documents with problems are dropped.
     """
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        return [], [
-            Diagnostic(
-                relname, 1, 1, "", f"the file is {size:,} bytes; manifests are limited to {MAX_FILE_BYTES:,}"
-            )
-        ]
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return [], [
+                Diagnostic(
+                    relname,
+                    1,
+                    1,
+                    "",
+                    f"the file is {size:,} bytes; manifests are limited to {MAX_FILE_BYTES:,}",
+                )
+            ]
         text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return [], [
+            Diagnostic(relname, 0, 0, "", f"cannot be read ({reason}); check that it is a readable file")
+        ]
     except UnicodeDecodeError as exc:
         return [], [Diagnostic(relname, 1, 1, "", f"is not UTF-8 text ({exc.reason}); save it as UTF-8")]
     return load_yaml_text(text, relname)

@@ -92,3 +92,12 @@ def test_infinite_and_nan_numbers_are_refused() -> None:
     for text in ("temperature: .nan\n", "top_p: -.inf\n"):
         docs, problems = load_yaml_text(text, "f.yaml")
         assert docs == [] and "not a finite number" in problems[0].message
+
+
+def test_a_file_that_cannot_be_read_is_a_diagnostic_not_a_crash(tmp_path: Path) -> None:
+    # a directory stands in for an unreadable file (tests run as root, so permissions cannot)
+    docs, problems = load_yaml_file(tmp_path, "assistants/odd.yaml")
+    assert docs == []
+    (problem,) = problems
+    assert problem.file == "assistants/odd.yaml"
+    assert problem.message.startswith("cannot be read (") and "readable file" in problem.message
