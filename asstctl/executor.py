@@ -12,11 +12,12 @@ Only the plan decides *what* changes; the executor decides only *how* and *when*
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import heapq
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, as_completed, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,7 @@ from asstctl.errors import AsstctlError
 from asstctl.progress import Reporter
 from asstctl.remote.client import Endpoint
 from asstctl.remote.errors import describe
+from asstctl.remote.pool import DaemonPool
 from asstctl.remote.writer import BATCH_LIMIT, Writer
 
 APPLIED, FAILED, SKIPPED = "applied", "failed", "skipped"
@@ -501,20 +503,38 @@ def _run_graph(steps: list[Step], parallelism: int, reporter: Reporter, run: _Ap
             step = by_key[heapq.heappop(ready)[1]]
             finish(step, attempt(step))
     else:
-        pool = ThreadPoolExecutor(max_workers=parallelism, thread_name_prefix="asstctl-apply")
         running: dict[Future[tuple[str, str]], Step] = {}
-        try:
-            while ready or running:
-                while ready and len(running) < parallelism:
-                    step = by_key[heapq.heappop(ready)[1]]
-                    running[pool.submit(attempt, step)] = step
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    finish(running.pop(fut), fut.result())
-        except BaseException:  # Ctrl-C: let running steps end quickly; start nothing new
-            run.stop.set()
-            raise
-        finally:
-            pool.shutdown(wait=False, cancel_futures=True)
+        with DaemonPool(parallelism, name="asstctl-apply") as pool:
+            try:
+                while ready or running:
+                    while ready and len(running) < parallelism:
+                        step = by_key[heapq.heappop(ready)[1]]
+                        running[pool.submit(attempt, step)] = step
+                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for fut in finished:
+                        finish(running.pop(fut), fut.result())
+            except BaseException:  # Ctrl-C: start nothing new, let running steps end quickly
+                run.stop.set()
+                _drain(running, record, reporter)
+                raise
     result.ingestion_failures = sorted(run.ingestion_failures, key=lambda f: (f.address, f.path))
     return result
+
+
+def _drain(
+    running: dict[Future[tuple[str, str]], Step],
+    record: Callable[[Step, str, str], None],
+    reporter: Reporter,
+) -> None:
+    """After an interrupt: report the steps still running as they finish, so the user sees
+    everything that was done. A second Ctrl-C stops waiting (the workers are daemons)."""
+    if not running:
+        return
+    n = len(running)
+    reporter.line(
+        f"Interrupted: waiting for {n} running step{'s' if n != 1 else ''} to finish "
+        "(Ctrl-C again to stop now; the next apply picks up either way)"
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        for fut in as_completed(running):
+            record(running[fut], *fut.result())

@@ -9,7 +9,6 @@ paginated list calls; :func:`interpret` turns those raw objects into a
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import openai
@@ -20,6 +19,7 @@ from asstctl.core.ownership import ATTR_PATH, ATTR_SHA256, ATTR_STACK, owned_add
 from asstctl.errors import EndpointError, OwnershipError
 from asstctl.remote.assistants_api import list_assistants
 from asstctl.remote.errors import ASSISTANTS_GONE, translate
+from asstctl.remote.pool import DaemonPool
 
 JSON = Any
 T = TypeVar("T")
@@ -41,7 +41,7 @@ def read_live(client: openai.OpenAI, stack: str, *, want_assistants: bool) -> Li
         except openai.OpenAIError as exc:
             raise translate(exc, base_url=base_url, what=what) from None
 
-    with ThreadPoolExecutor(max_workers=PARALLEL_LISTS, thread_name_prefix="asstctl-read") as pool:
+    with DaemonPool(PARALLEL_LISTS, name="asstctl-read") as pool:
         files_job = pool.submit(
             call, "listing files", lambda: _dump(client.files.list(purpose="assistants", limit=FILES_PAGE))
         )

@@ -244,7 +244,10 @@ class Writer:
             if hint is not None and delay == POLL_START_S:
                 with contextlib.suppress(ValueError):
                     delay = max(POLL_START_S, min(POLL_CAP_S, float(hint) / 1000))
-            self._sleep(delay)
+            if stop is None:
+                self._sleep(delay)
+            elif stop.wait(delay):  # interrupted: stop at once, not after the next poll
+                return BatchOutcome(completed=counts.completed, failed=(), timed_out=True)
             delay = min(POLL_CAP_S, delay * 1.6)
         failed: list[FailedIngestion] = []
         if counts.failed or counts.cancelled:
