@@ -5,8 +5,9 @@ create whose response was lost may still have happened. They go out with the SDK
 retries switched off, through :meth:`Writer._create`: a 429 or 5xx (a response came back,
 so nothing was made) is retried after the advertised ``Retry-After`` or a backoff; a
 connection error or timeout (the write may have committed) first *looks* for the object by
-its ownership tag and adopts it when found. Every other write is idempotent and uses the
-SDK's retries; deleting something already gone counts as done.
+its ownership tag and adopts it when found; a connection that could not even be opened is
+simply retried. Every other write is idempotent and uses the SDK's retries; deleting
+something already gone counts as done.
 """
 
 from __future__ import annotations
@@ -83,6 +84,12 @@ def _without_none(body: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if v is not None}
 
 
+def _never_sent(exc: openai.APIConnectionError) -> bool:
+    """The connection could not even be opened (refused, unknown host): nothing reached the
+    server, so there is nothing to look for before trying again."""
+    return any(cls.__name__ == "ConnectError" for cls in type(exc.__cause__).__mro__)
+
+
 def _is_retryable_status(status: int) -> bool:
     return status == 429 or status >= 500
 
@@ -146,12 +153,14 @@ class Writer:
             except openai.APIConnectionError as exc:
                 if attempt + 1 >= self._max_attempts:
                     raise self._fail(exc, what) from exc
-                try:
-                    found = find()
-                except openai.OpenAIError as look_exc:
-                    raise self._fail(look_exc, f"looking for {what} after a lost response") from look_exc
-                if found is not None:
-                    return found
+                if not _never_sent(exc):
+                    try:
+                        found = find()
+                    except openai.OpenAIError as look_exc:
+                        lookup = f"{what} (checking whether it was made after its response was lost)"
+                        raise self._fail(look_exc, lookup) from look_exc
+                    if found is not None:
+                        return found
                 self._sleep(_backoff(attempt))
             attempt += 1
 

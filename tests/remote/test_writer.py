@@ -126,3 +126,19 @@ def test_batch_size_is_bounded(emulator: Any) -> None:
     w = make_writer(emulator)
     with pytest.raises(ValueError):
         w.attach_batch("vector_store.docs", "vs_x", [{"file_id": "f"}] * (BATCH_LIMIT + 1))
+
+
+def test_a_create_on_a_refused_connection_is_retried_and_reported_plainly(emulator_factory: Any) -> None:
+    emu = emulator_factory()
+    base_url = emu.base_url
+    emu.stop()  # the endpoint goes down mid-apply: connections are refused
+    sleeps: list[float] = []
+    w = make_writer(emu, sleeps, max_attempts=3)
+
+    with pytest.raises(EndpointError) as info:
+        w.create_vector_store("vector_store.docs", store_body("vector_store.docs"))
+
+    message = str(info.value)
+    assert message.startswith(f"cannot reach {base_url} while creating vector_store.docs: ConnectError")
+    assert "lost" not in message  # nothing was sent, so nothing was lost or looked for
+    assert len(sleeps) == 2  # retried with backoff, each time a create (no lookup in between)
