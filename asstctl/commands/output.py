@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from asstctl.core.live import LiveState
+from asstctl.errors import UsageError
 from asstctl.workflow import prepare
 
 
@@ -28,12 +29,26 @@ def env_name(address: str) -> str:
     return "ASSTCTL_" + re.sub(r"[^A-Z0-9]", "_", address.upper()) + "_ID"
 
 
+def _check_env_names(addresses: list[str]) -> None:
+    """Refuse to print two ids under one variable (``vector_store.kb.files`` and
+    ``vector_store.kb-files`` both become ``ASSTCTL_VECTOR_STORE_KB_FILES_ID``)."""
+    by_name: dict[str, list[str]] = {}
+    for address in addresses:
+        by_name.setdefault(env_name(address), []).append(address)
+    clashes = [f"{' and '.join(a)} both become {n}" for n, a in sorted(by_name.items()) if len(a) > 1]
+    if clashes:
+        raise UsageError(
+            f"output --format env: {'; '.join(clashes)}; rename one of them, or use --format json"
+        )
+
+
 def render(live: LiveState, fmt: str) -> str:
     rows = entries(live)
     if fmt == "json":
         doc = {addr: {"id": rid, "kind": kind, "name": name} for addr, kind, name, rid in rows}
         return json.dumps(doc, indent=2) + "\n"
     if fmt == "env":
+        _check_env_names([addr for addr, *_ in rows])
         return "".join(f"{env_name(addr)}={rid}\n" for addr, _, _, rid in rows)
     width = max((len(addr) for addr, *_ in rows), default=0)
     return "".join(f"{addr:<{width}}  {rid}\n" for addr, _, _, rid in rows)

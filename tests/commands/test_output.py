@@ -71,3 +71,24 @@ def test_output_before_any_apply(emulator: Any, tmp_path: Path) -> None:
     assert result.exit_code == 0 and result.stdout == ""
     assert "owns nothing" in result.stderr
     assert asstctl(emulator, project, "output", "--format", "json").stdout.strip() == "{}"
+
+
+def test_env_refuses_two_addresses_that_share_a_variable(emulator: Any, tmp_path: Path) -> None:
+    manifest = (
+        "kind: Assistant\nname: kb\nmodel: gpt-4o-mini\ninstructions: Hi.\n"
+        "tools:\n  - type: file_search\n    vector_store:\n      files: [docs/a.md]\n"
+        "---\nkind: VectorStore\nname: kb-files\nfiles: [docs/b.md]\n"
+    )
+    files = {"docs/a.md": "# A\n", "docs/b.md": "# B\n"}
+    project = make_project(tmp_path, manifest=manifest, files=files)
+    assert asstctl(emulator, project, "apply", "--auto-approve").exit_code == 0
+
+    env = asstctl(emulator, project, "output", "--format", "env")
+
+    assert env.exit_code == 1
+    assert env.stdout == ""
+    assert env.stderr == (
+        "Error: output --format env: vector_store.kb-files and vector_store.kb.files both become "
+        "ASSTCTL_VECTOR_STORE_KB_FILES_ID; rename one of them, or use --format json\n"
+    )
+    assert asstctl(emulator, project, "output", "--format", "json").exit_code == 0
