@@ -35,6 +35,13 @@ class Endpoint:
 def resolve_base_url(project: Project) -> str:
     """``endpoint.base_url`` from asstctl.yaml, else ``OPENAI_BASE_URL``, else OpenAI's."""
     url = project.base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
+    scheme, _, rest = url.partition("://")
+    if scheme.lower() not in ("http", "https") or not rest.strip("/"):
+        # (asstctl.yaml's endpoint.base_url is checked with the manifests; this is the env var)
+        raise EndpointError(
+            f"OPENAI_BASE_URL is {url!r}, which is not an http(s) URL: use the API's address, "
+            f"e.g. {DEFAULT_BASE_URL}"
+        )
     return url.rstrip("/")
 
 

@@ -36,7 +36,7 @@ def translate(exc: openai.OpenAIError, *, base_url: str, what: str) -> AsstctlEr
     elif isinstance(exc, openai.APIConnectionError):
         cause = exc.__cause__ or exc
         text = (
-            f"cannot reach {base_url} while {what}: {type(cause).__name__}: {cause}. "
+            f"cannot reach {base_url} while {what}: {type(cause).__name__}: {str(cause).rstrip('.')}. "
             "Check OPENAI_BASE_URL / endpoint.base_url and your network"
         )
     elif isinstance(exc, openai.RateLimitError):
