@@ -320,7 +320,29 @@ class Builder:
                     )
                 elif pick.has_attributes and not first.has_attributes:
                     picks[found.rel] = (found, pick)
-        return tuple(self._local(f, p.attributes) for f, p in (picks[rel] for rel in sorted(picks)))
+        files = tuple(self._local(f, p.attributes) for f, p in (picks[rel] for rel in sorted(picks)))
+        return self._one_copy_each(doc, prefix, files, picks)
+
+    def _one_copy_each(
+        self,
+        doc: YamlDocument,
+        prefix: FieldPath,
+        files: tuple[LocalFile, ...],
+        picks: Mapping[str, tuple[Found, _Pick]],
+    ) -> tuple[LocalFile, ...]:
+        """A store holds an uploaded File once: two paths with the same name and the same bytes
+        would be one attachment that records one path, so the plan could never settle."""
+        seen: dict[tuple[str, str], LocalFile] = {}
+        for f in files:
+            first = seen.setdefault((f.sha256, f.basename), f)
+            if first is not f:
+                self.error(
+                    doc,
+                    (*prefix, "files", picks[f.path][1].index),
+                    f"{f.path} has the same name and content as {first.path}; a vector store holds one "
+                    "copy of a file, so list only one of them",
+                )
+        return files
 
     def _searchable(self, doc: YamlDocument, where: FieldPath, found: Found) -> bool:
         if not file_search_accepts(found.rel):
