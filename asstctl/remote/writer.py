@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 import openai
 
+from asstctl.core.limits import FILE_BATCH_MAX_FILES
 from asstctl.core.model import LocalFile
 from asstctl.core.ownership import META_ADDRESS, META_STACK, upload_filename
 from asstctl.errors import AsstctlError
@@ -30,7 +31,7 @@ from asstctl.remote.errors import translate
 
 T = TypeVar("T")
 
-BATCH_LIMIT = 2000
+BATCH_LIMIT = FILE_BATCH_MAX_FILES
 """At most this many files per file batch (the API's limit)."""
 
 POLL_START_S = 0.05
