@@ -126,7 +126,8 @@ def _failure_line(result: ApplyResult, destroy: bool) -> str:
         n = len(result.ingestion_failures)
         parts.append(f"{n} file{'s' if n != 1 else ''} not ingested")
     cmd = "destroy" if destroy else "apply"
+    done = "everything else was done" if result.applied else "nothing else was changed"
     return (
-        f"{cmd} did not complete ({', '.join(parts)}); everything else was done. Fix the causes listed "
+        f"{cmd} did not complete ({', '.join(parts)}); {done}. Fix the causes listed "
         f"above and run asstctl {cmd} again: it picks up where this run stopped."
     )
