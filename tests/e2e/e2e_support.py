@@ -4,8 +4,12 @@ emulator, and what the emulator holds for the stack."""
 from __future__ import annotations
 
 import collections
+import contextlib
 import os
+import subprocess
 import sys
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,6 +82,35 @@ def subprocess_env(emu: Any) -> dict[str, str]:
 
 
 CLI = [sys.executable, "-m", "asstctl.main"]
+
+
+@contextlib.contextmanager
+def apply_in_background(
+    emu: Any, project: Path, *args: str, stderr: int = subprocess.DEVNULL
+) -> Iterator[subprocess.Popen[str]]:
+    """``asstctl apply --auto-approve ARGS`` as a child process against ``emu``; killed on exit
+    if it is still running."""
+    proc = subprocess.Popen(
+        [*CLI, "-C", str(project), "apply", "--auto-approve", *args],
+        env=subprocess_env(emu),
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        text=True,
+    )
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=30)
+
+
+def wait_while_running(proc: subprocess.Popen[str], until: Callable[[], bool], timeout: float = 60) -> None:
+    """Wait until ``until()`` holds; fail if ``proc`` ended first (then it is too fast to interrupt)."""
+    deadline = time.monotonic() + timeout
+    while not until() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert proc.poll() is None, "apply finished before it could be interrupted; slow the emulator down"
 
 
 @dataclass

@@ -14,13 +14,13 @@ from typing import Any
 import openai
 import pytest
 from e2e_support import (
-    CLI,
+    apply_in_background,
     assert_converged,
     asstctl,
     expected_holdings_ok,
     holdings,
     make_project,
-    subprocess_env,
+    wait_while_running,
     writes,
 )
 
@@ -71,20 +71,9 @@ def test_killed_apply_is_finished_by_the_next_one(emulator_factory: Any, tmp_pat
         foreign = client.vector_stores.create(name="someone else's", metadata={"owner": "ops"})
     before = writes(emu)
 
-    proc = subprocess.Popen(
-        [*CLI, "-C", str(project), "apply", "--auto-approve", "--parallelism", "2"],
-        env=subprocess_env(emu),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while writes(emu) - before < 5 and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert proc.poll() is None, "apply finished before it could be killed; slow the emulator down"
+    with apply_in_background(emu, project, "--parallelism", "2") as proc:
+        wait_while_running(proc, lambda: writes(emu) - before >= 5)
         proc.send_signal(signal.SIGKILL)
-    finally:
-        proc.wait(timeout=30)
     partial = holdings(emu)
     assert 0 < len(partial.files) < len(files) or not partial.vector_stores  # really stopped midway
 
@@ -128,25 +117,12 @@ def test_ctrl_c_stops_promptly_and_the_next_apply_finishes(emulator_factory: Any
     emu = emulator_factory(processing_delay_ms=4000)
     project = make_project(tmp_path)
     batch = "POST /v1/vector_stores/{vector_store_id}/file_batches"
-    proc = subprocess.Popen(
-        [*CLI, "-C", str(project), "apply", "--auto-approve"],
-        env=subprocess_env(emu),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not emu.stats()["by_endpoint"].get(batch) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert proc.poll() is None
+    with apply_in_background(emu, project, stderr=subprocess.PIPE) as proc:
+        wait_while_running(proc, lambda: bool(emu.stats()["by_endpoint"].get(batch)))
         proc.send_signal(signal.SIGINT)  # while it waits for ingestion
         start = time.monotonic()
         _, err = proc.communicate(timeout=30)
         stopped_after = time.monotonic() - start
-    finally:
-        if proc.poll() is None:
-            proc.kill()
     assert proc.returncode == 130, err
     assert "Interrupted." in err and "Traceback" not in err
     assert stopped_after < 3  # did not sit out the 4 s ingestion

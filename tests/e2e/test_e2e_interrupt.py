@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_support import CLI, assert_converged, asstctl, expected_holdings_ok, make_project, subprocess_env
+from e2e_support import (
+    apply_in_background,
+    assert_converged,
+    asstctl,
+    expected_holdings_ok,
+    make_project,
+    wait_while_running,
+)
 
 LATENCY_MS = 600
 STORE_CREATE = "POST /v1/vector_stores"
@@ -19,18 +26,8 @@ STORE_CREATE = "POST /v1/vector_stores"
 def _interrupt(emu: Any, project: Path, signals: int) -> tuple[int, str, float]:
     """Start apply, send ``signals`` SIGINTs once the store's create is in flight; return
     (exit code, stderr, seconds from the first signal to the exit)."""
-    proc = subprocess.Popen(
-        [*CLI, "-C", str(project), "apply", "--auto-approve"],
-        env=subprocess_env(emu),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not emu.stats()["by_endpoint"].get(STORE_CREATE) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert proc.poll() is None
+    with apply_in_background(emu, project, stderr=subprocess.PIPE) as proc:
+        wait_while_running(proc, lambda: bool(emu.stats()["by_endpoint"].get(STORE_CREATE)), timeout=30)
         start = time.monotonic()
         for n in range(signals):
             if n:
@@ -38,9 +35,6 @@ def _interrupt(emu: Any, project: Path, signals: int) -> tuple[int, str, float]:
             proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=30)
         return proc.returncode, err, time.monotonic() - start
-    finally:
-        if proc.poll() is None:
-            proc.kill()
 
 
 @pytest.mark.parametrize("signals", [1, 2])
