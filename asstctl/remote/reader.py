@@ -8,7 +8,7 @@ paginated list calls; :func:`interpret` turns those raw objects into a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import openai
@@ -17,9 +17,9 @@ from asstctl.core import normalize as nz
 from asstctl.core.live import LiveAssistant, LiveAttachment, LiveFile, LiveState, LiveVectorStore, fingerprint
 from asstctl.core.ownership import ATTR_PATH, ATTR_SHA256, ATTR_STACK, owned_address, parse_upload_filename
 from asstctl.errors import EndpointError, OwnershipError
-from asstctl.remote.assistants_api import list_assistants
 from asstctl.remote.errors import ASSISTANTS_GONE, translate
 from asstctl.remote.pool import DaemonPool
+from asstctl.remote.rest import list_all, list_assistants
 
 JSON = Any
 T = TypeVar("T")
@@ -27,6 +27,7 @@ T = TypeVar("T")
 PAGE = 100
 FILES_PAGE = 10_000
 PARALLEL_LISTS = 8
+_PAGED = {"limit": PAGE}
 _VOLATILE_FILE = ("status", "status_details")
 
 
@@ -43,15 +44,21 @@ def read_live(client: openai.OpenAI, stack: str, *, want_assistants: bool) -> Li
 
     with DaemonPool(PARALLEL_LISTS, name="asstctl-read") as pool:
         files_job = pool.submit(
-            call, "listing files", lambda: _dump(client.files.list(purpose="assistants", limit=FILES_PAGE))
+            call,
+            "listing files",
+            lambda: list_all(client, "/files", {"purpose": "assistants", "limit": FILES_PAGE}, beta=False),
         )
-        stores = call("listing vector stores", lambda: _dump(client.vector_stores.list(limit=PAGE)))
+        stores = call(
+            "listing vector stores", lambda: list_all(client, "/vector_stores", {"limit": PAGE}, beta=True)
+        )
         owned = [s["id"] for s in stores if _claim(s, stack, "vector_store") is not None]
         jobs = {
             vs_id: pool.submit(
                 call,
                 f"listing the files of vector store {vs_id}",
-                lambda vs_id=vs_id: _dump(client.vector_stores.files.list(vs_id, limit=PAGE)),
+                lambda vs_id=vs_id: list_all(
+                    client, f"/vector_stores/{vs_id}/files", {"limit": PAGE}, beta=True
+                ),
             )
             for vs_id in owned
         }
@@ -60,11 +67,6 @@ def read_live(client: openai.OpenAI, stack: str, *, want_assistants: bool) -> Li
         attachments = {vs_id: job.result() for vs_id, job in jobs.items()}
         files = files_job.result()
     return interpret(stack, assistants=assistants, vector_stores=stores, attachments=attachments, files=files)
-
-
-def _dump(page: Iterable[Any]) -> list[JSON]:
-    """Every item of an auto-paginating list, as the JSON the API sent."""
-    return [item.model_dump(mode="json", exclude_unset=True) for item in page]
 
 
 def _list_assistants(client: openai.OpenAI, base_url: str, *, want_assistants: bool) -> list[JSON] | None:

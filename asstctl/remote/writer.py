@@ -26,7 +26,7 @@ from asstctl.core.limits import FILE_BATCH_MAX_FILES
 from asstctl.core.model import LocalFile
 from asstctl.core.ownership import META_ADDRESS, META_STACK, upload_filename
 from asstctl.errors import AsstctlError
-from asstctl.remote import assistants_api as api
+from asstctl.remote import rest as api
 from asstctl.remote.errors import translate
 
 T = TypeVar("T")
