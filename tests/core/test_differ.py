@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from records import desired_assistant
 
 from asstctl.core.differ import build_plan
 from asstctl.core.model import DesiredAssistant, DesiredVectorStore, LocalFile, Location, Project
@@ -41,25 +42,7 @@ def _store(name: str, *files: LocalFile, **kw: Any) -> DesiredVectorStore:
 
 
 def _assistant(name: str, **kw: Any) -> DesiredAssistant:
-    base: dict[str, Any] = dict(
-        name=name,
-        display_name=name,
-        model="gpt-4o",
-        description=None,
-        instructions="Help.",
-        temperature=None,
-        top_p=None,
-        reasoning_effort=None,
-        response_format=None,
-        metadata={},
-        tools=(),
-        code_interpreter_files=(),
-        vector_store=None,
-        prevent_destroy=False,
-        location=Location("m.yaml"),
-    )
-    base.update(kw)
-    return DesiredAssistant(**base)
+    return desired_assistant(name, **kw)
 
 
 def _project(*resources: DesiredAssistant | DesiredVectorStore) -> Project:

@@ -4,31 +4,14 @@ request bodies send API defaults for omitted fields."""
 from __future__ import annotations
 
 import pytest
+from records import desired_assistant
 
 from asstctl.core import normalize as nz
-from asstctl.core.model import DesiredAssistant, Location
+from asstctl.core.model import DesiredAssistant
 
 
 def _assistant(**kw: object) -> DesiredAssistant:
-    base: dict[str, object] = dict(
-        name="a",
-        display_name="A",
-        model="gpt-4o",
-        description=None,
-        instructions="Help.",
-        temperature=None,
-        top_p=None,
-        reasoning_effort=None,
-        response_format=None,
-        metadata={},
-        tools=(),
-        code_interpreter_files=(),
-        vector_store=None,
-        prevent_destroy=False,
-        location=Location("a.yaml"),
-    )
-    base.update(kw)
-    return DesiredAssistant(**base)  # type: ignore[arg-type]
+    return desired_assistant("a", display_name="A", **kw)
 
 
 def test_omitted_fields_are_sent_as_api_defaults() -> None:
