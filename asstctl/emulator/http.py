@@ -111,6 +111,12 @@ class EmulatorServer(ThreadingHTTPServer):
             x = self._rng.random()
         return x / rate if x < rate else None
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-answer is normal (timeouts, Ctrl-C): say nothing of it."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         with self._conns_lock:
             self._conns.add(request)

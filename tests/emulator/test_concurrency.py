@@ -33,3 +33,15 @@ def test_100_concurrent_writes_and_reads(emulator: Any) -> None:
     stats = emulator.stats()
     assert stats["by_endpoint"]["POST /v1/files"] == 100
     assert stats["writes"] == 201 and stats["total"] >= 402
+
+
+def test_a_client_hanging_up_mid_answer_is_not_reported(emulator: Any, capfd: Any) -> None:
+    import socket
+
+    host, port = emulator.root_url.removeprefix("http://").split(":")
+    for _ in range(20):  # ask for a large page, then hang up without reading it
+        with socket.create_connection((host, int(port))) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            sock.sendall(b"GET /v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n\r\n")
+    emulator.stats()  # the server is still answering
+    assert "Exception occurred" not in capfd.readouterr().err
