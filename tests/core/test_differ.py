@@ -10,6 +10,7 @@ import pytest
 from records import desired_assistant
 
 from asstctl.core.differ import build_plan
+from asstctl.core.live import LiveState
 from asstctl.core.model import DesiredAssistant, DesiredVectorStore, LocalFile, Location, Project
 from asstctl.core.ownership import ownership_metadata, upload_filename
 from asstctl.core.plan import Action, FileAction
@@ -93,23 +94,28 @@ def _attachment(i: str, f: LocalFile | None, status: str = "completed", **attrs:
     }
 
 
-def test_code_interpreter_content_change_updates_and_uploads() -> None:
-    old, new = _file("d/prices.csv", "a"), _file("d/prices.csv", "b")
-    a = _assistant("calc", tools=({"type": "code_interpreter"},), code_interpreter_files=(new,))
-    live = interpret(
+def _live_code_interpreter(a: DesiredAssistant, file_id: str, uploaded: LocalFile) -> LiveState:
+    """Live state: ``a`` exists with one code-interpreter File, ``file_id``, holding ``uploaded``."""
+    return interpret(
         STACK,
         assistants=[
             _live_assistant(
                 "asst_1",
                 a,
                 tools=[{"type": "code_interpreter"}],
-                tool_resources={"code_interpreter": {"file_ids": ["file-old"]}},
+                tool_resources={"code_interpreter": {"file_ids": [file_id]}},
             )
         ],
         vector_stores=[],
         attachments={},
-        files=[_live_file("file-old", old)],
+        files=[_live_file(file_id, uploaded)],
     )
+
+
+def test_code_interpreter_content_change_updates_and_uploads() -> None:
+    old, new = _file("d/prices.csv", "a"), _file("d/prices.csv", "b")
+    a = _assistant("calc", tools=({"type": "code_interpreter"},), code_interpreter_files=(new,))
+    live = _live_code_interpreter(a, "file-old", old)
     plan = build_plan(_project(a), live)
     (change,) = plan.changes
     assert change.action is Action.UPDATE
@@ -121,20 +127,7 @@ def test_code_interpreter_content_change_updates_and_uploads() -> None:
 def test_unchanged_code_interpreter_file_is_not_uploaded_again() -> None:
     f = _file("d/prices.csv", "a")
     a = _assistant("calc", tools=({"type": "code_interpreter"},), code_interpreter_files=(f,))
-    live = interpret(
-        STACK,
-        assistants=[
-            _live_assistant(
-                "asst_1",
-                a,
-                tools=[{"type": "code_interpreter"}],
-                tool_resources={"code_interpreter": {"file_ids": ["file-1"]}},
-            )
-        ],
-        vector_stores=[],
-        attachments={},
-        files=[_live_file("file-1", f)],
-    )
+    live = _live_code_interpreter(a, "file-1", f)
     plan = build_plan(_project(a), live)
     assert [c.action for c in plan.changes] == [Action.NOOP]
     assert not plan.has_changes and plan.file_ids == {"d/prices.csv": "file-1"}
