@@ -27,6 +27,7 @@ from asstctl.emulator.apierror import ApiError
 from asstctl.emulator.config import EmulatorConfig
 from asstctl.emulator.multipart import BodyReader, boundary_of
 from asstctl.emulator.routes import Request, check_body, match
+from asstctl.emulator.sse import EventStream, send
 from asstctl.emulator.store import Store
 
 Json = dict[str, Any]
@@ -44,7 +45,7 @@ class Exchange:
     """The decoded JSON body; for uploads the form fields with ``file`` set to the filename."""
     status: int
     response_body: Json | bytes
-    """The JSON body sent, or the raw bytes of a file's content."""
+    """The JSON body sent, or the raw bytes of a file's content or of a stream of events."""
 
 
 class Stats:
@@ -223,7 +224,7 @@ class Handler(BaseHTTPRequestHandler):
         }
         if cfg.latency_ms:
             time.sleep(cfg.latency_ms / 1000)
-        result: Json | bytes | bytearray
+        result: Json | bytes | bytearray | EventStream
         try:
             fault = srv.roll(cfg.fault_rate)
             if fault is not None:
@@ -259,6 +260,10 @@ class Handler(BaseHTTPRequestHandler):
             headers["x-should-retry"] = "false"
         if streaming and not reader.done:
             self.close_connection = True
+        if isinstance(result, EventStream):  # once a stream has started, it is the answer
+            send(self, result, headers)
+            self._record(method, route.template if route else path, path, query, req, status, result.written)
+            return
         self._record(method, route.template if route else path, path, query, req, status, result)
         if method != "GET" and status == 200 and srv.roll(cfg.lost_response_rate) is not None:
             self.close_connection = True

@@ -11,11 +11,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from asstctl.emulator import responses
 from asstctl.emulator import validation as v
 from asstctl.emulator.apierror import invalid
 from asstctl.emulator.blobs import Blobs
 from asstctl.emulator.multipart import BodyReader, Upload, parse
+from asstctl.emulator.response_schema import CREATE_RESPONSE
 from asstctl.emulator.schema import Schema, Str
+from asstctl.emulator.sse import EventStream
 from asstctl.emulator.store import Store
 
 Json = dict[str, Any]
@@ -33,7 +36,7 @@ class Request:
     upload: Upload | None = field(default=None)
 
 
-Op = Callable[[Store, Request], "Json | bytes | bytearray"]
+Op = Callable[[Store, Request], "Json | bytes | bytearray | EventStream"]
 
 
 @dataclass(frozen=True)
@@ -228,6 +231,13 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route("GET", "/v1/models", lambda s, r: s.list_models()),
     Route("GET", "/v1/models/{model}", lambda s, r: s.get_model(_p(r, "model"))),
+    Route("POST", "/v1/responses", lambda s, r: responses.create_response(s, r.body), CREATE_RESPONSE),
+    Route("GET", "/v1/responses/{response_id}", lambda s, r: responses.get_response(s, _p(r, "response_id"))),
+    Route(
+        "DELETE",
+        "/v1/responses/{response_id}",
+        lambda s, r: responses.delete_response(s, _p(r, "response_id")),
+    ),
 )
 
 _COMPILED = [(r, r.pattern) for r in ROUTES]

@@ -157,6 +157,7 @@ class Store:
         self.vector_stores = Table()
         self.vs_files: dict[str, Table] = {}
         self.batches: dict[str, Rec] = {}
+        self.responses = Table()  # the Responses API's (logic in responses.py)
 
     # ---------------------------------------------------------------- helpers
 
@@ -632,6 +633,7 @@ class Store:
                 "vector_stores": self.vector_stores.dump(),
                 "vs_files": {k: t.dump() for k, t in self.vs_files.items()},
                 "batches": list(self.batches.values()),
+                "responses": self.responses.dump(),
             }
 
     def load(self, data: Rec) -> None:
@@ -643,3 +645,4 @@ class Store:
             self.vector_stores = Table.load(data["vector_stores"])
             self.vs_files = {k: Table.load(t) for k, t in data["vs_files"].items()}
             self.batches = {b["id"]: b for b in data["batches"]}
+            self.responses = Table.load(data["responses"]) if "responses" in data else Table()
