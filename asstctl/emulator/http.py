@@ -238,11 +238,12 @@ class Handler(BaseHTTPRequestHandler):
             self._check_auth()
             if route is None or (cfg.no_assistants and path.startswith("/v1/assistants")):
                 raise _invalid_url(method, path)
-            if route.beta and self.headers.get("OpenAI-Beta", "").strip() != "assistants=v2":
+            if route.beta and self.headers.get("OpenAI-Beta", "").strip() != route.beta_header:
+                api = route.beta_header.partition("=")[0].capitalize()  # "Assistants", "Agents"
                 raise ApiError(
                     400,
-                    "You must provide the 'OpenAI-Beta' header to access the Assistants API. "
-                    "Please try again by setting the header 'OpenAI-Beta: assistants=v2'.",
+                    f"You must provide the 'OpenAI-Beta' header to access the {api} API. "
+                    f"Please try again by setting the header 'OpenAI-Beta: {route.beta_header}'.",
                 )
             if streaming:
                 req.reader = reader

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from asstctl.emulator import responses
+from asstctl.emulator import agents, responses
 from asstctl.emulator import validation as v
 from asstctl.emulator.apierror import invalid
 from asstctl.emulator.blobs import Blobs
@@ -41,7 +41,8 @@ Op = Callable[[Store, Request], "Json | bytes | bytearray | EventStream"]
 
 @dataclass(frozen=True)
 class Route:
-    """One operation: ``method``, ``template``, its body schema and whether it needs the beta header."""
+    """One operation: ``method``, ``template``, its body schema and whether it needs the beta header
+    (``OpenAI-Beta: <beta_header>``)."""
 
     method: str
     template: str
@@ -49,6 +50,7 @@ class Route:
     schema: Schema | None = None
     beta: bool = False
     multipart: bool = False
+    beta_header: str = "assistants=v2"
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -238,6 +240,7 @@ ROUTES: tuple[Route, ...] = (
         "/v1/responses/{response_id}",
         lambda s, r: responses.delete_response(s, _p(r, "response_id")),
     ),
+    *(Route(m, t, op, schema, beta=True, beta_header=agents.BETA_HEADER) for m, t, op, schema in agents.OPS),
 )
 
 _COMPILED = [(r, r.pattern) for r in ROUTES]

@@ -28,7 +28,7 @@ Key = tuple[int, int]
 
 AUTO_CHUNKING: Rec = {"type": "static", "static": {"max_chunk_size_tokens": 800, "chunk_overlap_tokens": 400}}
 BATCH_FILE_DEFAULT_EXPIRY = 30 * 86400
-KINDS = ("assistants", "files", "vector_stores", "vector_store_files", "file_batches")
+KINDS = ("assistants", "files", "vector_stores", "vector_store_files", "file_batches", "agents")
 MODELS: tuple[tuple[str, int, str], ...] = (
     ("gpt-4o", 1715367049, "system"),
     ("gpt-4o-mini", 1721172741, "system"),
@@ -158,6 +158,7 @@ class Store:
         self.vs_files: dict[str, Table] = {}
         self.batches: dict[str, Rec] = {}
         self.responses = Table()  # the Responses API's (logic in responses.py)
+        self.agents = Table()  # the Agents API's (logic in agents.py)
 
     # ---------------------------------------------------------------- helpers
 
@@ -614,6 +615,8 @@ class Store:
                 return [self._render_vs_file(r) for t in self.vs_files.values() for r in t.items.values()]
             if kind == "file_batches":
                 return [self._render_batch(r) for r in self.batches.values()]
+            if kind == "agents":
+                return [{k: v for k, v in r.items() if k[0] != "_"} for r in self.agents.items.values()]
             raise KeyError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
 
     def count(self, kind: str) -> int:
@@ -634,6 +637,7 @@ class Store:
                 "vs_files": {k: t.dump() for k, t in self.vs_files.items()},
                 "batches": list(self.batches.values()),
                 "responses": self.responses.dump(),
+                "agents": self.agents.dump(),
             }
 
     def load(self, data: Rec) -> None:
@@ -646,3 +650,4 @@ class Store:
             self.vs_files = {k: Table.load(t) for k, t in data["vs_files"].items()}
             self.batches = {b["id"]: b for b in data["batches"]}
             self.responses = Table.load(data["responses"]) if "responses" in data else Table()
+            self.agents = Table.load(data["agents"]) if "agents" in data else Table()
