@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-CHUNK = 1024 * 1024
+from asstctl.manifest import hashcache
+
+CHUNK = hashcache.CHUNK
 _GLOB_CHARS = frozenset("*?[")
 
 
@@ -21,12 +23,16 @@ def is_glob(pattern: str) -> bool:
 
 
 def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB chunks (never whole)."""
-    h = hashlib.sha256()
+    """Hex sha256 of a file, read in 1 MiB chunks (never whole).
+
+    Inside :func:`asstctl.manifest.hashcache.hash_cache` (as ``load_project`` runs), an
+    unchanged file's hash comes from the project's hash cache instead.
+    """
+    cache = hashcache.current()
+    if cache is not None:
+        return cache.sha256(path)
     with path.open("rb") as f:
-        while chunk := f.read(CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
+        return hashcache.sha256_stream(f)
 
 
 @dataclass(frozen=True)
@@ -37,20 +43,33 @@ class Found:
     abspath: Path
 
 
+def _inside(path: str, root: str) -> bool:
+    """True if the normalized ``path`` is ``root`` or lies under it (both absolute strings)."""
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _checked(root: Path, candidate: Path, shown: str, real: str | None) -> Found:
+    """The containment checks of :func:`contained`, with ``candidate``'s real path if known."""
+    top = str(root)
+    lexical = os.path.normpath(candidate)
+    if not _inside(lexical, top):
+        raise FileProblem(f"'{shown}' lies outside the project directory; keep referenced files inside it")
+    real_path = candidate.resolve() if real is None else Path(real)
+    if not _inside(str(real_path), top):
+        raise FileProblem(
+            f"'{shown}' is a symlink to {real_path}, outside the project directory; "
+            "copy the file into the project"
+        )
+    rel = "." if lexical == top else lexical[len(top.rstrip(os.sep)) + 1 :].replace(os.sep, "/")
+    return Found(rel, Path(lexical))
+
+
 def contained(root: Path, candidate: Path, shown: str) -> Found:
     """``candidate`` (absolute, unresolved) as a project file, or FileProblem if it escapes.
 
     ``root`` must be resolved. ``shown`` is how the user wrote the path, for messages.
     """
-    lexical = Path(os.path.normpath(candidate))
-    if not lexical.is_relative_to(root):
-        raise FileProblem(f"'{shown}' lies outside the project directory; keep referenced files inside it")
-    real = candidate.resolve()
-    if not real.is_relative_to(root):
-        raise FileProblem(
-            f"'{shown}' is a symlink to {real}, outside the project directory; copy the file into the project"
-        )
-    return Found(lexical.relative_to(root).as_posix(), lexical)
+    return _checked(root, candidate, shown, None)
 
 
 def resolve_one(root: Path, base: Path, written: str) -> Found:
@@ -73,22 +92,48 @@ def _shown(path: Path, base: Path) -> str:
     return str(path.relative_to(base)) if path.is_relative_to(base) else str(path)
 
 
+def _regular(path: Path) -> bool | None:
+    """True for a regular file, False for something that is not a file, None if it takes a
+    closer look (a symlink, or lstat failed): then ``Path.is_file`` and ``resolve`` decide."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISLNK(mode):
+        return None
+    return stat.S_ISREG(mode)
+
+
 def expand(root: Path, base: Path, written: str) -> list[Found]:
     """The files a path or glob names, relative to ``base``, sorted by path; ``**`` is recursive.
 
-    A glob must match at least one file; every match must lie inside ``root``.
+    A glob must match at least one file; every match must lie inside ``root``. Each
+    directory's real path is computed once; only symlinked files are resolved one by one.
     """
     if not is_glob(written):
         return [resolve_one(root, base, written)]
     if PurePosixPath(written).is_absolute():
         raise FileProblem(f"'{written}' is absolute; write it relative to the manifest's directory")
     try:
-        matches = sorted(p for p in base.glob(written) if p.is_file())
+        globbed = list(base.glob(written))
     except ValueError as exc:
         raise FileProblem(f"'{written}' is not a valid glob ({exc})") from exc
+    matches: list[tuple[Path, bool]] = []  # (path, regular and not a symlink)
+    for p in globbed:
+        regular = _regular(p)
+        if regular or (regular is None and p.is_file()):
+            matches.append((p, bool(regular)))
     if not matches:
         raise FileProblem(f"the glob '{written}' matches no files; fix the pattern or add the files")
-    found = [
-        contained(root, p, str(p.relative_to(base)) if p.is_relative_to(base) else str(p)) for p in matches
-    ]
+    matches.sort()
+    real_dirs: dict[str, str] = {}
+    found: list[Found] = []
+    for p, regular in matches:
+        real: str | None = None
+        if regular:
+            head, name = os.path.split(p)
+            if head not in real_dirs:
+                real_dirs[head] = os.path.realpath(head)
+            real = os.path.join(real_dirs[head], name)
+        found.append(_checked(root, p, _shown(p, base), real))
     return sorted({f.rel: f for f in found}.values(), key=lambda f: f.rel)

@@ -13,6 +13,7 @@ from asstctl.core.model import DesiredAssistant, DesiredVectorStore, Project
 from asstctl.errors import Diagnostic, ManifestError, UsageError
 from asstctl.manifest.build import Builder
 from asstctl.manifest.files import FileProblem, contained, is_glob, sha256_file
+from asstctl.manifest.hashcache import hash_cache
 from asstctl.manifest.schema import schema_diagnostics
 from asstctl.manifest.yaml_loader import YamlDocument, load_yaml_file
 
@@ -42,6 +43,12 @@ def load_project(root: Path) -> Project:
             "'stack: <name>' (and put manifests under assistants/), or pass -C DIR to name the project."
         )
     root = root.resolve()
+    with hash_cache(root):
+        return _load(root)
+
+
+def _load(root: Path) -> Project:
+    """:func:`load_project` for a resolved project ``root``."""
     diagnostics: list[Diagnostic] = []
     config = _read_config(root, diagnostics)
     if config is None:
