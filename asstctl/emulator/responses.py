@@ -317,9 +317,8 @@ def _response(body: Json, output: list[Json], usage: Json, now: int) -> Json:
         "top_p": _or(body.get("top_p"), 1.0),
         "truncation": _or(body.get("truncation"), "disabled"),
         "usage": usage,
-        "user": body.get("user"),
         "metadata": body.get("metadata") or {},
-    }
+    } | ({"user": body["user"]} if "user" in body else {})  # a string when present (never null)
 
 
 # ---------------------------------------------------------------- operations
