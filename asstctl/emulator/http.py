@@ -217,7 +217,7 @@ class Handler(BaseHTTPRequestHandler):
         srv.stats.count(method, route.template if route else path)
         streaming = route is not None and route.multipart
         raw = b"" if streaming else reader.read_all()
-        req = Request(params=params, query=query, body={})
+        req = Request(params=params, query=query, body={}, fault=lambda: srv.roll(cfg.fault_rate) is not None)
         headers: dict[str, str] = {
             "x-request-id": "req_" + secrets.token_hex(16),
             "openai-poll-after-ms": str(min(cfg.processing_delay_ms, 100)),
@@ -236,7 +236,7 @@ class Handler(BaseHTTPRequestHandler):
                     status, message, type=kind, code="rate_limit_exceeded" if status == 429 else None
                 )
             self._check_auth()
-            if route is None or (cfg.no_assistants and path.startswith("/v1/assistants")):
+            if route is None or (cfg.no_assistants and path.startswith(("/v1/assistants", "/v1/threads"))):
                 raise _invalid_url(method, path)
             if route.beta and self.headers.get("OpenAI-Beta", "").strip() != route.beta_header:
                 api = route.beta_header.partition("=")[0].capitalize()  # "Assistants", "Agents"

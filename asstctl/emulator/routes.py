@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from asstctl.emulator import agents, responses
+from asstctl.emulator import agents, responses, runs, threads
 from asstctl.emulator import validation as v
 from asstctl.emulator.apierror import invalid
 from asstctl.emulator.blobs import Blobs
@@ -34,6 +34,8 @@ class Request:
     reader: BodyReader | None = None
     boundary: str | None = None
     upload: Upload | None = field(default=None)
+    fault: Callable[[], bool] = lambda: False
+    """A seeded draw at the emulator's ``fault_rate``: whether a run fails (``runner.py``)."""
 
 
 Op = Callable[[Store, Request], "Json | bytes | bytearray | EventStream"]
@@ -241,6 +243,8 @@ ROUTES: tuple[Route, ...] = (
         lambda s, r: responses.delete_response(s, _p(r, "response_id")),
     ),
     *(Route(m, t, op, schema, beta=True, beta_header=agents.BETA_HEADER) for m, t, op, schema in agents.OPS),
+    # runs first: POST /threads/runs is not a thread's modification
+    *(Route(m, t, op, schema, beta=True) for m, t, op, schema in runs.OPS + threads.OPS),
 )
 
 _COMPILED = [(r, r.pattern) for r in ROUTES]

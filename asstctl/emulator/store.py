@@ -40,6 +40,7 @@ MODELS: tuple[tuple[str, int, str], ...] = (
     ("gpt-3.5-turbo", 1677610602, "openai"),
 )
 _ALNUM = string.ascii_letters + string.digits
+_RUNTIME = ("messages", "runs", "run_steps")  # tables by thread or run id (absent from older states)
 
 
 def new_id(prefix: str, length: int = 24) -> str:
@@ -159,6 +160,11 @@ class Store:
         self.batches: dict[str, Rec] = {}
         self.responses = Table()  # the Responses API's (logic in responses.py)
         self.agents = Table()  # the Agents API's (logic in agents.py)
+        # the Assistants runtime (logic in threads.py and runs.py)
+        self.threads = Table()
+        self.messages: dict[str, Table] = {}  # by thread id
+        self.runs: dict[str, Table] = {}  # by thread id
+        self.run_steps: dict[str, Table] = {}  # by run id
 
     # ---------------------------------------------------------------- helpers
 
@@ -638,6 +644,8 @@ class Store:
                 "batches": list(self.batches.values()),
                 "responses": self.responses.dump(),
                 "agents": self.agents.dump(),
+                "threads": self.threads.dump(),
+                **{k: {i: t.dump() for i, t in getattr(self, k).items()} for k in _RUNTIME},
             }
 
     def load(self, data: Rec) -> None:
@@ -651,3 +659,6 @@ class Store:
             self.batches = {b["id"]: b for b in data["batches"]}
             self.responses = Table.load(data["responses"]) if "responses" in data else Table()
             self.agents = Table.load(data["agents"]) if "agents" in data else Table()
+            self.threads = Table.load(data["threads"]) if "threads" in data else Table()
+            for k in _RUNTIME:
+                setattr(self, k, {i: Table.load(t) for i, t in data.get(k, {}).items()})
