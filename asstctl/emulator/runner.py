@@ -113,7 +113,10 @@ class Runner:
         self.emit("thread.run.step.created", {**step, "step_details": shown})
         self.emit("thread.run.step.in_progress", {**step, "step_details": shown})
         if details["type"] == "tool_calls":
-            calls = [{"index": i, **c} for i, c in enumerate(details["tool_calls"])]
+            calls = [  # a search's results come with the completed step only
+                {"index": i, **c, **({"file_search": {}} if c["type"] == "file_search" else {})}
+                for i, c in enumerate(details["tool_calls"])
+            ]
             delta = {"step_details": {"type": "tool_calls", "tool_calls": calls}}
             self.emit(
                 "thread.run.step.delta", {"id": step["id"], "object": "thread.run.step.delta", "delta": delta}
