@@ -4,18 +4,32 @@ Only the YAML core types are accepted (mappings, sequences, strings, numbers, bo
 null; timestamps stay strings); any other tag is refused. Alias bombs, deep nesting,
 recursive aliases and oversized files are refused with a diagnostic, never a hang: the
 expanded size of every node is computed while composing, before anything is expanded.
+
+When PyYAML has libyaml, its C parser produces the events and the same composer (with the
+same limits) builds the nodes. libyaml and PyYAML do not agree on everything (tabs, tags,
+empty nodes' positions, ...), so libyaml is used only for text without those constructs
+(:func:`libyaml_agrees`, and no empty node), and any problem at all (a syntax error, a limit,
+a bad tag) is reported from a second, pure-Python pass: documents, positions and diagnostics
+are exactly the pure parser's. ``ASSTCTL_YAML_PARSER=python`` forces the pure-Python parser.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import os
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
 from asstctl.errors import Diagnostic
 
@@ -29,6 +43,11 @@ FieldPath = tuple[str | int, ...]
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _CONSTRUCTOR = SafeConstructor()
+
+USE_LIBYAML = bool(getattr(yaml, "__with_libyaml__", False)) and os.environ.get(
+    "ASSTCTL_YAML_PARSER", ""
+) not in ("python", "pure")
+"""Parse with libyaml's C parser first (tests switch it off to compare)."""
 
 
 @dataclass(frozen=True)
@@ -84,11 +103,18 @@ class _Refused(Exception):
         self.mark = mark
 
 
-class _Loader(yaml.SafeLoader):
-    """Composes nodes only (the constructor is never used), tracking depth, aliases and size."""
+class _Limits(Composer):
+    """Composes nodes only (never constructs objects), tracking depth, aliases and size."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
+    if TYPE_CHECKING:  # the event source: PyYAML's Parser or libyaml's CParser
+
+        def check_event(self, *choices: Any) -> bool: ...
+        def peek_event(self) -> Any: ...
+        def dispose(self) -> None: ...
+
+    def _start(self) -> None:
+        Composer.__init__(self)
+        Resolver.__init__(self)  # type: ignore[arg-type]
         self.depth = 0
         self.aliases = 0
         self.size: dict[int, int] = {}
@@ -115,7 +141,7 @@ class _Loader(yaml.SafeLoader):
         return node
 
     def _next_mark(self) -> Any:
-        event: yaml.Event = self.peek_event()  # type: ignore[no-untyped-call]
+        event: yaml.Event = self.peek_event()
         return event.start_mark
 
     def _measure(self, node: yaml.Node) -> None:
@@ -146,6 +172,53 @@ class _Loader(yaml.SafeLoader):
             )
         self.size[id(node)] = size
         self.height[id(node)] = height
+
+
+class _PureLoader(_Limits, Reader, Scanner, Parser, Resolver):
+    """The composer over PyYAML's pure-Python reader, scanner and parser."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        self._start()
+
+
+class _Unsure(Exception):
+    """libyaml may place or accept this differently from the pure parser: use the pure one."""
+
+
+_DIVERGING = re.compile(r"[\t\ufeff]|(?:^|[\s\[\]{},])[!?%]|[|>][-+0-9]*#")
+"""Where libyaml and PyYAML's scanners disagree (found by differential fuzzing): tabs, BOMs,
+tags, directives, explicit keys, a comment right after a block scalar header."""
+
+
+def libyaml_agrees(text: str) -> bool:
+    """False if ``text`` has a construct where libyaml's parser may differ from PyYAML's."""
+    if _DIVERGING.search(text):
+        return False
+    # for PyYAML (only), a '?' ends a plain scalar inside a flow collection
+    return "?" not in text or ("[" not in text and "{" not in text)
+
+
+_LOADERS: list[Callable[[str], _Limits]] = [_PureLoader]
+if getattr(yaml, "__with_libyaml__", False):
+    from yaml._yaml import CParser
+
+    class _CLoader(_Limits, CParser, Resolver):  # type: ignore[misc]
+        """The same composer over libyaml's events (CParser's own composing is never used)."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            self._start()
+
+        def compose_scalar_node(self, anchor: Any) -> yaml.ScalarNode:
+            node = super().compose_scalar_node(anchor)
+            if node.value == "" and not node.style:  # an empty node: libyaml puts it elsewhere
+                raise _Unsure
+            return node
+
+    _LOADERS.insert(0, _CLoader)
 
 
 def _pos(mark: yaml.Mark | None) -> Pos:
@@ -259,7 +332,18 @@ def load_yaml_file(path: Path, relname: str) -> tuple[list[YamlDocument], list[D
 
 def load_yaml_text(text: str, relname: str) -> tuple[list[YamlDocument], list[Diagnostic]]:
     """Like :func:`load_yaml_file`, for text already read."""
-    loader = _Loader(text)
+    if USE_LIBYAML and len(_LOADERS) > 1 and libyaml_agrees(text):
+        try:
+            docs, problems = _load(_LOADERS[0](text), relname)
+        except (_Unsure, UnicodeError):  # UnicodeError: a lone surrogate, which the pure reader explains
+            problems = [Diagnostic(relname, 1, 1, "", "")]
+        if not problems:
+            return docs, problems
+    return _load(_PureLoader(text), relname)
+
+
+def _load(loader: _Limits, relname: str) -> tuple[list[YamlDocument], list[Diagnostic]]:
+    """Every document ``loader`` composes, or the problems that stop it."""
     docs: list[YamlDocument] = []
     problems: list[Diagnostic] = []
     try:
