@@ -7,15 +7,30 @@ the caller prefixes the path and locates it in the manifest.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
+from functools import cache
 from typing import Any
 
 import jsonschema
-from jsonschema.exceptions import SchemaError
+from jsonschema.validators import validator_for
 
 from asstctl.manifest.yaml_loader import FieldPath
 
 Problem = tuple[FieldPath, str]
+
+_MAX_REMEMBERED = 1024
+_REMEMBERED: dict[tuple[str, str, bool, bool], tuple[Problem, ...]] = {}
+"""Problems of user schemas already checked, by content (many functions share one schema)."""
+
+
+@cache
+def _metaschema_validator() -> jsonschema.protocols.Validator:
+    """What ``Draft202012Validator.check_schema`` builds on every call, built once."""
+    cls = jsonschema.Draft202012Validator
+    meta = validator_for(cls.META_SCHEMA, default=cls)
+    return meta(cls.META_SCHEMA, format_checker=meta.FORMAT_CHECKER)
+
 
 _SUBSCHEMA_MAPS = ("properties", "$defs", "definitions", "patternProperties", "dependentSchemas")
 _SUBSCHEMA_LISTS = ("anyOf", "allOf", "oneOf", "prefixItems")
@@ -26,9 +41,8 @@ def json_schema_problems(schema: Any, *, what: str, object_root: bool) -> list[P
     """Problems with ``schema`` as a JSON Schema (2020-12); ``object_root`` requires ``type: object``."""
     if not isinstance(schema, Mapping):
         return [((), f"{what} must be a JSON Schema mapping")]
-    try:
-        jsonschema.Draft202012Validator.check_schema(schema)
-    except SchemaError as exc:
+    exc = next(iter(_metaschema_validator().iter_errors(schema)), None)  # as check_schema raises it
+    if exc is not None:
         where = tuple(exc.path)
         if where and where[-1] == "type":
             types = "string, number, integer, boolean, object, array, null"
@@ -100,10 +114,23 @@ def _subschemas(node: Mapping[str, Any], path: FieldPath) -> Iterator[tuple[Fiel
 
 
 def schema_value_problems(schema: Any, *, what: str, strict: bool, object_root: bool) -> list[Problem]:
-    """Validity, then (when ``strict``) strict-mode problems of a user-supplied JSON Schema."""
+    """Validity, then (when ``strict``) strict-mode problems of a user-supplied JSON Schema.
+
+    Checked once per distinct content (in key order, with types: ``1`` is not ``1.0``).
+    """
+    try:
+        key = (json.dumps(schema), what, strict, object_root)
+    except (TypeError, ValueError, RecursionError):
+        key = None
+    if key is not None and key in _REMEMBERED:
+        return list(_REMEMBERED[key])
     problems = json_schema_problems(schema, what=what, object_root=object_root)
     if not problems and strict:
         problems = strict_problems(schema, what=what)
+    if key is not None:
+        if len(_REMEMBERED) >= _MAX_REMEMBERED:
+            _REMEMBERED.clear()
+        _REMEMBERED[key] = tuple(problems)
     return problems
 
 

@@ -13,6 +13,9 @@ The cache is never required: an unreadable or corrupt file is ignored (and rebui
 cache that cannot be written (read-only project) is simply not written. It is written
 atomically (a temporary file renamed over it), and only when it changed. Entries for files
 that no longer exist are dropped.
+
+It also remembers which manifest documents (by a hash of their content and of the schema)
+were found valid, so an unchanged document is not validated against the schema again.
 """
 
 from __future__ import annotations
@@ -78,11 +81,20 @@ class HashCache:
         self.path = Path(self.root, CACHE_DIR, CACHE_FILE)
         self._clock = clock
         self._window_ns = RACY_WINDOW_NS if window_ns is None else window_ns
-        self._entries = self._read()
+        data = self._read()
+        raw = data.get("entries")
+        self._entries: dict[str, Entry] = {}
+        for rel, value in raw.items() if isinstance(raw, dict) else ():
+            entry = _entry(value)
+            if entry is not None:
+                self._entries[rel] = entry
+        raw = data.get("valid")
+        self._valid = {k for k in raw if _is_sha(k)} if isinstance(raw, list) else set()
         self._used: set[str] = set()
+        self._valid_used: set[str] = set()
         self._changed = False
 
-    def _read(self) -> dict[str, Entry]:
+    def _read(self) -> dict[str, Any]:
         try:
             with self.path.open("rb") as f:
                 if os.fstat(f.fileno()).st_size > MAX_CACHE_BYTES:
@@ -90,15 +102,21 @@ class HashCache:
                 data: Any = json.loads(f.read())
         except (OSError, ValueError, RecursionError):
             return {}
-        if not isinstance(data, dict) or data.get("version") != VERSION:
-            return {}
-        raw = data.get("entries")
-        entries: dict[str, Entry] = {}
-        for rel, value in raw.items() if isinstance(raw, dict) else ():
-            entry = _entry(value)
-            if entry is not None:
-                entries[rel] = entry
-        return entries
+        return data if isinstance(data, dict) and data.get("version") == VERSION else {}
+
+    def known_valid(self, key: str) -> bool:
+        """True if a document with this key (a hex sha256 of its content) was found valid before."""
+        if key in self._valid:
+            self._valid_used.add(key)
+            return True
+        return False
+
+    def remember_valid(self, key: str) -> None:
+        """Record that the document with this key is valid (kept while some load uses it)."""
+        if key not in self._valid:
+            self._valid.add(key)
+            self._changed = True
+        self._valid_used.add(key)
 
     def _rel(self, path: Path) -> str | None:
         """``path`` relative to the project root (POSIX), or None if it is not inside it."""
@@ -137,10 +155,14 @@ class HashCache:
             if not os.path.lexists(os.path.join(self.root, rel)):
                 del self._entries[rel]
                 self._changed = True
+        if self._valid - self._valid_used:  # documents no longer in the project
+            self._valid = set(self._valid_used)
+            self._changed = True
         if not self._changed:
             return
         entries = {rel: [*key, sha] for rel, (key, sha) in sorted(self._entries.items())}
-        text = json.dumps({"version": VERSION, "entries": entries}, separators=(",", ":"))
+        valid = sorted(self._valid)
+        text = json.dumps({"version": VERSION, "entries": entries, "valid": valid}, separators=(",", ":"))
         with contextlib.suppress(OSError):
             self._write(text)
         self._changed = False

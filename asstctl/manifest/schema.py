@@ -9,7 +9,9 @@ fix the value, which is appended to the generic description of what is wrong.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -19,7 +21,9 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import ValidationError
 
+from asstctl import __version__
 from asstctl.errors import Diagnostic
+from asstctl.manifest import hashcache
 from asstctl.manifest.yaml_loader import FieldPath, YamlDocument, format_path
 
 SchemaNode = Mapping[str, Any]
@@ -42,14 +46,42 @@ def _validator(definition: str | None) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
+@cache
+def _validation_identity() -> str:
+    """What a document's validity depends on besides its content: the schema and the validator."""
+    library = os.stat(jsonschema.__file__)  # rewritten when jsonschema is upgraded
+    schema = json.dumps(manifest_schema(), sort_keys=True)
+    return f"{__version__}\0{jsonschema.__file__}\0{library.st_mtime_ns}\0{schema}"
+
+
+def _valid_key(doc: YamlDocument, definition: str | None) -> str | None:
+    """A hex sha256 of everything ``doc``'s validity depends on, or None if it has no JSON form."""
+    try:
+        content = json.dumps(doc.data)
+    except (TypeError, ValueError, RecursionError):
+        return None
+    text = f"{_validation_identity()}\0{definition}\0{content}"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def schema_diagnostics(doc: YamlDocument, definition: str | None = None) -> list[Diagnostic]:
-    """Every way ``doc`` breaks the schema (or its ``$defs/<definition>``), located and explained."""
+    """Every way ``doc`` breaks the schema (or its ``$defs/<definition>``), located and explained.
+
+    Within ``load_project``, a document found valid before (same content, same schema) is not
+    validated again: the project's hash cache remembers it.
+    """
+    cache = hashcache.current()
+    key = _valid_key(doc, definition) if cache is not None else None
+    if cache is not None and key is not None and cache.known_valid(key):
+        return []
     out: dict[tuple[str, int, int, str, str], Diagnostic] = {}
     for error in _validator(definition).iter_errors(doc.data):
         for problem in _explain(error):
             at = doc.pos(problem.at, key=problem.key)
             d = Diagnostic(doc.file, at.line, at.col, format_path(problem.field), problem.message)
             out.setdefault((d.file, d.line, d.col, d.field, d.message), d)
+    if not out and cache is not None and key is not None:
+        cache.remember_valid(key)
     return list(out.values())
 
 
