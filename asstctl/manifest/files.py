@@ -107,7 +107,8 @@ def _regular(path: Path) -> bool | None:
 def expand(root: Path, base: Path, written: str) -> list[Found]:
     """The files a path or glob names, relative to ``base``, sorted by path; ``**`` is recursive.
 
-    A glob must match at least one file; every match must lie inside ``root``. Each
+    A glob must match at least one file; every match must lie inside ``root``; files under
+    ``<root>/.asstctl/`` (asstctl's own state) are left out. Each
     directory's real path is computed once; only symlinked files are resolved one by one.
     """
     if not is_glob(written):
@@ -136,4 +137,8 @@ def expand(root: Path, base: Path, written: str) -> list[Found]:
                 real_dirs[head] = os.path.realpath(head)
             real = os.path.join(real_dirs[head], name)
         found.append(_checked(root, p, _shown(p, base), real))
-    return sorted({f.rel: f for f in found}.values(), key=lambda f: f.rel)
+    own = f"{hashcache.CACHE_DIR}/"  # asstctl's own state (hash cache, sandbox) is never a project file
+    kept = {f.rel: f for f in found if not f.rel.startswith(own)}
+    if not kept:
+        raise FileProblem(f"the glob '{written}' matches no files; fix the pattern or add the files")
+    return sorted(kept.values(), key=lambda f: f.rel)

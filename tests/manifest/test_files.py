@@ -86,3 +86,13 @@ def test_a_symlink_inside_the_project_is_kept_under_its_own_name(tree: Path) -> 
     rels = [f.rel for f in expand(tree, tree, "docs/*.md")]
     assert rels == ["docs/a.md", "docs/link-in.md"]  # not the fifo, not the dangling link
     assert [f.abspath for f in expand(tree, tree, "docs/subdir-link/*")] == [tree / "docs/subdir-link/c.md"]
+
+
+def test_asstctl_state_is_never_matched(tree: Path) -> None:
+    (tree / ".asstctl" / "sandbox").mkdir(parents=True)
+    (tree / ".asstctl" / "hashes.json").write_text("{}")
+    (tree / ".asstctl" / "sandbox" / "state.json").write_text("{}")
+    with pytest.raises(FileProblem, match="matches no files"):
+        expand(tree, tree, "**/*.json")
+    (tree / "x.json").write_text("{}")
+    assert [f.rel for f in expand(tree, tree, "**/*.json")] == ["x.json"]
