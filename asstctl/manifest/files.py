@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from asstctl.manifest import hashcache
@@ -48,16 +50,17 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _checked(root: Path, candidate: Path, shown: str, real: str | None) -> Found:
-    """The containment checks of :func:`contained`, with ``candidate``'s real path if known."""
+def _checked(root: Path, candidate: Path, shown: Callable[[], str], real: str | None) -> Found:
+    """The containment checks of :func:`contained`, with ``candidate``'s real path if known
+    (``shown`` gives the path as the user wrote it, only needed for a message)."""
     top = str(root)
     lexical = os.path.normpath(candidate)
     if not _inside(lexical, top):
-        raise FileProblem(f"'{shown}' lies outside the project directory; keep referenced files inside it")
+        raise FileProblem(f"'{shown()}' lies outside the project directory; keep referenced files inside it")
     real_path = candidate.resolve() if real is None else Path(real)
     if not _inside(str(real_path), top):
         raise FileProblem(
-            f"'{shown}' is a symlink to {real_path}, outside the project directory; "
+            f"'{shown()}' is a symlink to {real_path}, outside the project directory; "
             "copy the file into the project"
         )
     rel = "." if lexical == top else lexical[len(top.rstrip(os.sep)) + 1 :].replace(os.sep, "/")
@@ -69,7 +72,7 @@ def contained(root: Path, candidate: Path, shown: str) -> Found:
 
     ``root`` must be resolved. ``shown`` is how the user wrote the path, for messages.
     """
-    return _checked(root, candidate, shown, None)
+    return _checked(root, candidate, lambda: shown, None)
 
 
 def resolve_one(root: Path, base: Path, written: str) -> Found:
@@ -136,7 +139,7 @@ def expand(root: Path, base: Path, written: str) -> list[Found]:
             if head not in real_dirs:
                 real_dirs[head] = os.path.realpath(head)
             real = os.path.join(real_dirs[head], name)
-        found.append(_checked(root, p, _shown(p, base), real))
+        found.append(_checked(root, p, partial(_shown, p, base), real))
     own = f"{hashcache.CACHE_DIR}/"  # asstctl's own state (hash cache, sandbox) is never a project file
     kept = {f.rel: f for f in found if not f.rel.startswith(own)}
     if not kept:
