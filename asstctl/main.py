@@ -57,6 +57,28 @@ def _target_option(func: F) -> F:
     )(func)
 
 
+def _parse_lock_timeout(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    from asstctl.remote.lock import parse_duration
+
+    if value is None:
+        return None
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _lock_timeout_option(func: F) -> F:
+    return click.option(
+        "--lock-timeout",
+        metavar="DURATION",
+        default=None,
+        callback=_parse_lock_timeout,
+        help="Wait this long for the stack's lock held by another run, e.g. 30s or 5m "
+        "(default 0s: fail at once, naming the holder; the sandbox waits up to 5m).",
+    )(func)
+
+
 def _dir(ctx: click.Context, directory: Path | None) -> Path:
     if directory is not None:
         return directory
@@ -139,6 +161,7 @@ def plan(
 @_target_option
 @_sandbox_option
 @_color_option
+@_lock_timeout_option
 @click.pass_context
 def apply(
     ctx: click.Context,
@@ -149,6 +172,7 @@ def apply(
     targets: tuple[str, ...],
     sandbox: bool,
     no_color: bool,
+    lock_timeout: float | None,
 ) -> int:
     """Make the live resources match the manifests (or apply a saved PLANFILE)."""
     from asstctl.commands import apply as cmd
@@ -161,6 +185,7 @@ def apply(
         targets=targets,
         sandbox=sandbox,
         color=_color(no_color),
+        lock_timeout=lock_timeout,
     )
 
 
@@ -173,6 +198,7 @@ def apply(
 @_target_option
 @_sandbox_option
 @_color_option
+@_lock_timeout_option
 @click.pass_context
 def destroy(
     ctx: click.Context,
@@ -182,6 +208,7 @@ def destroy(
     targets: tuple[str, ...],
     sandbox: bool,
     no_color: bool,
+    lock_timeout: float | None,
 ) -> int:
     """Remove everything this stack owns, and nothing else."""
     from asstctl.commands import destroy as cmd
@@ -193,7 +220,19 @@ def destroy(
         targets=targets,
         sandbox=sandbox,
         color=_color(no_color),
+        lock_timeout=lock_timeout,
     )
+
+
+@cli.command("force-unlock")
+@_project_option
+@click.option("--yes", is_flag=True, help="Break the lock without asking.")
+@click.pass_context
+def force_unlock(ctx: click.Context, directory: Path | None, yes: bool) -> int:
+    """Break the stack's lock left by a run that is gone (shows the holder first)."""
+    from asstctl.commands import unlock as cmd
+
+    return cmd.run(_dir(ctx, directory), yes=yes)
 
 
 @cli.command()

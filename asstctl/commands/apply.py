@@ -7,16 +7,20 @@ every live object it read must be unchanged (otherwise "saved plan is stale", no
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+from asstctl.commands.locked import WriteSession, prepare_to_write
+from asstctl.core.plan import Plan
 from asstctl.core.saved_plan import check_fresh, load_saved_plan
 from asstctl.errors import ApplyError, UsageError
 from asstctl.executor import ApplyResult, check_prevent_destroy, execute
 from asstctl.progress import Reporter
 from asstctl.prompt import approve
-from asstctl.render import render_notes, render_text
+from asstctl.remote.lock import LockError
+from asstctl.render import plan_document, render_notes, render_text
 from asstctl.render.color import use_color
-from asstctl.workflow import Prepared, prepare
+from asstctl.workflow import Prepared
 
 
 def run(
@@ -28,11 +32,14 @@ def run(
     targets: tuple[str, ...],
     sandbox: bool,
     color: bool | None,
+    lock_timeout: float | None = None,
 ) -> int:
     if planfile is None:
-        with prepare(project_dir, sandbox=sandbox, targets=targets) as prepared:
+        with prepare_to_write(
+            project_dir, command="apply", sandbox=sandbox, lock_timeout=lock_timeout, targets=targets
+        ) as session:
             return carry_out(
-                prepared, parallelism=parallelism, color=color, auto_approve=auto_approve, destroy=False
+                session, parallelism=parallelism, color=color, auto_approve=auto_approve, destroy=False
             )
     saved = load_saved_plan(planfile)
     if targets and tuple(targets) != tuple(saved.targets):
@@ -40,20 +47,41 @@ def run(
             f"{planfile} was planned with its own targets; apply it without --target "
             "(or make a new plan with the targets you want)"
         )
-    with prepare(
-        project_dir, sandbox=sandbox, destroy=saved.destroy, targets=tuple(saved.targets)
-    ) as prepared:
-        check_fresh(saved, prepared.project, prepared.live, base_url=prepared.endpoint.base_url)
+    with prepare_to_write(
+        project_dir,
+        command="apply",
+        sandbox=sandbox,
+        lock_timeout=lock_timeout,
+        destroy=saved.destroy,
+        targets=tuple(saved.targets),
+    ) as session:
+
+        def fresh(p: Prepared) -> None:
+            check_fresh(saved, p.project, p.live, base_url=p.endpoint.base_url)
+
+        fresh(session.prepared)
         return carry_out(
-            prepared, parallelism=parallelism, color=color, auto_approve=True, destroy=saved.destroy
+            session,
+            parallelism=parallelism,
+            color=color,
+            auto_approve=True,
+            destroy=saved.destroy,
+            check=fresh,
         )
 
 
 def carry_out(
-    prepared: Prepared, *, parallelism: int, color: bool | None, auto_approve: bool, destroy: bool
+    session: WriteSession,
+    *,
+    parallelism: int,
+    color: bool | None,
+    auto_approve: bool,
+    destroy: bool,
+    check: Callable[[Prepared], None] | None = None,
 ) -> int:
-    """Shared by apply and destroy: render, refuse what must not happen, ask, execute, report."""
-    plan = prepared.plan
+    """Shared by apply and destroy: render, refuse what must not happen, ask, lock, execute,
+    report. ``check`` is run on the state read under the lock (a saved plan's freshness)."""
+    plan = session.prepared.plan
     sys.stderr.write(render_notes(plan))
     sys.stdout.write(render_text(plan, color=use_color(color, sys.stdout)))
     sys.stdout.flush()
@@ -63,6 +91,38 @@ def carry_out(
     if not approve(auto_approve=auto_approve, destroy=destroy):
         print(f"\n{'Destroy' if destroy else 'Apply'} cancelled.", file=sys.stderr)
         return 1
+    with session.locked() as prepared:
+        if check is not None:
+            check(prepared)
+        if plan_document(prepared.plan) != plan_document(plan):
+            if not _replanned(prepared.plan, color=color, auto_approve=auto_approve, destroy=destroy):
+                return 0
+            plan = prepared.plan
+        return _execute(prepared, plan, parallelism=parallelism, color=color, destroy=destroy)
+
+
+def _replanned(plan: Plan, *, color: bool | None, auto_approve: bool, destroy: bool) -> bool:
+    """The stack changed before the lock was ours: show the new plan; True to go ahead with it."""
+    cmd = "destroy" if destroy else "apply"
+    if not auto_approve:
+        raise LockError(
+            f"the stack changed while you were reviewing the plan (another run wrote to it before this "
+            f"one got the lock); nothing was changed: run asstctl {cmd} again to review the new plan"
+        )
+    print(
+        "\nThe stack changed before this run got the lock (another run wrote to it); the plan now:",
+        file=sys.stderr,
+    )
+    sys.stderr.write(render_notes(plan))
+    sys.stdout.write(render_text(plan, color=use_color(color, sys.stdout)))
+    sys.stdout.flush()
+    if not plan.has_changes:
+        return False
+    check_prevent_destroy(plan)
+    return True
+
+
+def _execute(prepared: Prepared, plan: Plan, *, parallelism: int, color: bool | None, destroy: bool) -> int:
     print(file=sys.stderr)
     with Reporter(color=color) as reporter:
         result = execute(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from asstctl.commands.apply import carry_out
-from asstctl.workflow import prepare
+from asstctl.commands.locked import prepare_to_write
 
 
 def run(
@@ -19,8 +19,16 @@ def run(
     targets: tuple[str, ...],
     sandbox: bool,
     color: bool | None,
+    lock_timeout: float | None = None,
 ) -> int:
-    with prepare(project_dir, sandbox=sandbox, destroy=True, targets=targets) as prepared:
+    with prepare_to_write(
+        project_dir,
+        command="destroy",
+        sandbox=sandbox,
+        lock_timeout=lock_timeout,
+        destroy=True,
+        targets=targets,
+    ) as session:
         return carry_out(
-            prepared, parallelism=parallelism, color=color, auto_approve=auto_approve, destroy=True
+            session, parallelism=parallelism, color=color, auto_approve=auto_approve, destroy=True
         )

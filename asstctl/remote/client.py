@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 import openai
 
 from asstctl.core.model import Project
-from asstctl.errors import EndpointError
+from asstctl.errors import AsstctlError, EndpointError
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 SANDBOX_KEY = "sk-sandbox"
@@ -21,6 +22,8 @@ SANDBOX_DIR = Path(".asstctl") / "sandbox"
 TIMEOUT_SECONDS = 60.0
 MAX_RETRIES = 5
 """SDK retries (429, 5xx, connection errors) with backoff, honouring Retry-After."""
+SANDBOX_WAIT_S = 300.0
+"""How long a sandbox command waits for another one using the same sandbox, by default."""
 
 
 @dataclass(frozen=True)
@@ -46,11 +49,17 @@ def resolve_base_url(project: Project) -> str:
 
 
 @contextlib.contextmanager
-def open_endpoint(project: Project, *, sandbox: bool) -> Iterator[Endpoint]:
+def open_endpoint(
+    project: Project, *, sandbox: bool, lock_timeout: float | None = None
+) -> Iterator[Endpoint]:
     """The endpoint for ``project``: the configured API, or (``sandbox``) an emulator run in
-    this process with its state under ``<project>/.asstctl/sandbox/``, stopped on exit."""
+    this process with its state under ``<project>/.asstctl/sandbox/``, stopped on exit.
+
+    One sandbox serves one command at a time: another one waits up to ``lock_timeout``
+    seconds (default :data:`SANDBOX_WAIT_S`) for it, then fails naming who holds it."""
     if sandbox:
-        with _sandbox(project.root) as base_url, _client(base_url, SANDBOX_KEY) as client:
+        wait = SANDBOX_WAIT_S if lock_timeout is None else lock_timeout
+        with _sandbox(project.root, wait) as base_url, _client(base_url, SANDBOX_KEY) as client:
             yield Endpoint(client=client, base_url=base_url, sandbox=True)
         return
     key = os.environ.get("OPENAI_API_KEY")
@@ -71,7 +80,7 @@ def _client(base_url: str, key: str) -> Iterator[openai.OpenAI]:
 
 
 @contextlib.contextmanager
-def _sandbox(root: Path) -> Iterator[str]:
+def _sandbox(root: Path, wait: float) -> Iterator[str]:
     from asstctl.emulator import EmulatorConfig, start_in_thread
 
     state_dir = root / SANDBOX_DIR
@@ -79,9 +88,50 @@ def _sandbox(root: Path) -> Iterator[str]:
     ignore = root / ".asstctl" / ".gitignore"
     if not ignore.exists():
         ignore.write_text("*\n")
-    print(f"Using the local sandbox (state in {SANDBOX_DIR.as_posix()})", file=sys.stderr)
-    emulator = start_in_thread(EmulatorConfig(state_path=state_dir / "state.json"))
+    with sandbox_lock(state_dir, wait):
+        print(f"Using the local sandbox (state in {SANDBOX_DIR.as_posix()})", file=sys.stderr)
+        emulator = start_in_thread(EmulatorConfig(state_path=state_dir / "state.json"))
+        try:
+            yield emulator.base_url
+        finally:
+            emulator.stop()
+
+
+class SandboxBusyError(AsstctlError):
+    """Another command is using the sandbox."""
+
+
+@contextlib.contextmanager
+def sandbox_lock(state_dir: Path, wait: float) -> Iterator[None]:
+    """Hold the OS lock (``flock``) on ``<state_dir>/lock`` for the block: the sandbox's state is
+    one process's at a time. The OS frees it when its holder exits, however it exits; a waiter
+    sees the holder's identity, which the holder writes into the file."""
+    import fcntl
+
+    from asstctl.remote.lock import holder_identity
+
+    fd = os.open(state_dir / "lock", os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        yield emulator.base_url
+        deadline, waiting = time.monotonic() + wait, False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                holder = os.pread(fd, 512, 0).decode("utf-8", "replace").strip() or "another asstctl"
+                where = SANDBOX_DIR.as_posix()
+                if time.monotonic() >= deadline:
+                    raise SandboxBusyError(
+                        f"the sandbox ({where}) is in use by {holder}; wait for it to finish, or let this "
+                        "command wait with --lock-timeout 5m"
+                    ) from None
+                if not waiting:
+                    print(f"Waiting for the sandbox ({where}), in use by {holder} …", file=sys.stderr)
+                    waiting = True
+                time.sleep(0.05)
+        os.ftruncate(fd, 0)
+        since = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+        os.pwrite(fd, f"{holder_identity()} (since {since})\n".encode(), 0)
+        yield
     finally:
-        emulator.stop()
+        os.close(fd)  # closing the descriptor releases the lock

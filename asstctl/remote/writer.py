@@ -1,13 +1,19 @@
 """Every write asstctl sends to the API, made safe to repeat.
 
 Creates (files, vector stores, assistants) are the only writes that are not idempotent: a
-create whose response was lost may still have happened. They go out with the SDK's own
-retries switched off, through :meth:`Writer._create`: a 429 or 5xx (a response came back,
-so nothing was made) is retried after the advertised ``Retry-After`` or a backoff; a
-connection error or timeout (the write may have committed) first *looks* for the object by
-its ownership tag and adopts it when found; a connection that could not even be opened is
-simply retried. Every other write is idempotent and uses the SDK's retries; deleting
-something already gone counts as done.
+create whose outcome is unknown may still have happened. They go out with the SDK's own
+retries switched off, through :meth:`Writer._create`. Only what certainly did not arrive is
+resent blindly: a 429 (refused before any work, retried after the advertised ``Retry-After``
+or a backoff) and a connection that could not even be opened. After any other failure — a
+5xx (a gateway may have committed the create, then timed out), a timeout, a connection
+dropped after sending — the next attempt first *looks* for the object by its ownership tag
+and adopts it when found. Every other write is idempotent and uses the SDK's retries
+(attaching a File to a store twice leaves one attachment); deleting something already gone
+counts as done.
+
+Uploads stream from disk through :class:`~asstctl.remote.upload_body.PlannedBytes`, which
+hashes the bytes as they are sent and aborts the request before its last chunk unless they
+are exactly the planned ones.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar, cast
 
 import openai
 
@@ -28,6 +34,7 @@ from asstctl.core.ownership import META_ADDRESS, META_STACK, upload_filename
 from asstctl.errors import AsstctlError
 from asstctl.remote import rest as api
 from asstctl.remote.errors import translate
+from asstctl.remote.upload_body import FileChangedError, PlannedBytes
 
 T = TypeVar("T")
 
@@ -95,6 +102,10 @@ def _is_retryable_status(status: int) -> bool:
     return status == 429 or status >= 500
 
 
+def _unknown_note(unknown: bool) -> str:
+    return " (it may have been made all the same: the next plan finds it by its tag)" if unknown else ""
+
+
 class Writer:
     """The write half of the remote layer, for one stack on one endpoint.
 
@@ -143,43 +154,75 @@ class Writer:
     def _create(self, what: str, create: Callable[[], T], find: Callable[[], T | None]) -> T:
         """Send a non-idempotent create at most once per committed object (see module doc)."""
         attempt = 0
+        unknown = False  # an earlier attempt may have made the object: look before sending again
         while True:
+            looking = unknown
             try:
+                if looking:
+                    found = find()
+                    if found is not None:
+                        return found
+                    unknown = looking = False
                 return create()
             except openai.APIStatusError as exc:
+                if looking:
+                    exc_what = f"{what} (checking whether an earlier attempt made it)"
+                else:
+                    exc_what = what
+                    unknown = exc.status_code >= 500
                 if not _is_retryable_status(exc.status_code) or attempt + 1 >= self._max_attempts:
-                    raise self._fail(exc, what) from exc
+                    raise self._fail(exc, exc_what + _unknown_note(unknown)) from exc
                 delay = _retry_after(exc.response)
                 self._sleep(delay if delay is not None else _backoff(attempt))
             except openai.APIConnectionError as exc:
+                exc_what = f"{what} (checking whether its response was lost)" if looking else what
+                if not looking and not _never_sent(exc):
+                    unknown = True
                 if attempt + 1 >= self._max_attempts:
-                    raise self._fail(exc, what) from exc
-                if not _never_sent(exc):
-                    try:
-                        found = find()
-                    except openai.OpenAIError as look_exc:
-                        lookup = f"{what} (checking whether it was made after its response was lost)"
-                        raise self._fail(look_exc, lookup) from look_exc
-                    if found is not None:
-                        return found
+                    raise self._fail(exc, exc_what + _unknown_note(unknown)) from exc
                 self._sleep(_backoff(attempt))
             attempt += 1
 
     # -- files ---------------------------------------------------------------------------
 
     def upload(self, local: LocalFile) -> str:
-        """Upload ``local`` (streamed from disk) under its ownership filename; return the File id."""
+        """Upload ``local`` (streamed from disk) under its ownership filename; return the File id.
+
+        The bytes sent must be the planned ones (see ``PlannedBytes``): a file that changed
+        since the plan fails with ``FileChangedError``, and no File is left under its
+        planned hash."""
         name = upload_filename(self._stack, local.sha256, local.basename)
+        what = f"uploading {local.path}"
+
+        def changed(why: str) -> FileChangedError:
+            return FileChangedError(
+                f"{local.path} changed during the apply ({why}); it was not uploaded under the planned "
+                "sha256: run asstctl plan again"
+            )
 
         def create() -> str:
             with open(local.abspath, "rb") as fh:
-                return self._once.files.create(file=(name, fh), purpose="assistants").id
+                body = PlannedBytes(fh, local.size, local.sha256)
+                try:
+                    sent = cast(IO[bytes], body)
+                    file_id = self._once.files.create(file=(name, sent), purpose="assistants").id
+                except (FileChangedError, openai.APIConnectionError):
+                    if body.problem is not None:  # raised by the body itself, maybe wrapped by the SDK
+                        raise changed(body.problem) from None
+                    raise
+            if not body.verified:  # the server answered before it had read every byte
+                self.delete_file(file_id)
+                raise changed("the bytes sent were not all checked")
+            return file_id
 
         def find() -> str | None:
             matches = [f for f in self._client.files.list(purpose="assistants") if f.filename == name]
             return min(matches, key=lambda f: (f.created_at, f.id)).id if matches else None
 
-        return self._create(f"uploading {local.path}", create, find)
+        try:
+            return self._create(what, create, find)
+        except OSError as exc:
+            raise changed(exc.strerror or str(exc)) from None
 
     def delete_file(self, file_id: str) -> None:
         self._delete(f"deleting file {file_id}", lambda: self._client.files.delete(file_id))
@@ -201,6 +244,17 @@ class Writer:
             lambda: self._once.vector_stores.create(**fields).id,
             lambda: self._find_owned(self._client.vector_stores.list(limit=100), address),
         )
+
+    def create_marked_store(self, what: str, body: Mapping[str, Any], marked: Callable[[Any], bool]) -> str:
+        """Create a store the stack does not own (the lock's claim): after an unknown outcome it
+        is looked for among all stores with ``marked`` (raw JSON) instead of by ownership tag."""
+        fields = _without_none(body)
+
+        def find() -> str | None:
+            stores = api.list_all(self._client, "/vector_stores", {"limit": 100}, beta=True)
+            return next((str(s["id"]) for s in stores if marked(s)), None)
+
+        return self._create(what, lambda: self._once.vector_stores.create(**fields).id, find)
 
     def update_vector_store(self, address: str, store_id: str, body: Mapping[str, Any]) -> None:
         self._call(f"updating {address}", lambda: self._client.vector_stores.update(store_id, **body))

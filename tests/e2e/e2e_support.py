@@ -156,6 +156,15 @@ def writes(emu: Any) -> int:
     return int(emu.stats()["writes"])
 
 
+LOCK_WRITES = {
+    "POST /v1/vector_stores": 1,
+    "POST /v1/vector_stores/{vector_store_id}": 1,
+    "DELETE /v1/vector_stores/{vector_store_id}": 1,
+}
+"""The writes the stack lock adds to an apply that changes something: its claim is created,
+marked held and deleted (asstctl.remote.lock)."""
+
+
 def assert_converged(emu: Any, project: Path) -> None:
     """The next plan is empty, nothing is duplicated, and a second apply writes nothing."""
     plan = asstctl(emu, project, "plan", "--detailed-exitcode")

@@ -27,7 +27,8 @@ def _interrupt(emu: Any, project: Path, signals: int) -> tuple[int, str, float]:
     """Start apply, send ``signals`` SIGINTs once the store's create is in flight; return
     (exit code, stderr, seconds from the first signal to the exit)."""
     with apply_in_background(emu, project, stderr=subprocess.PIPE) as proc:
-        wait_while_running(proc, lambda: bool(emu.stats()["by_endpoint"].get(STORE_CREATE)), timeout=30)
+        # the first store create is the stack lock's claim; the second is vector_store.kb
+        wait_while_running(proc, lambda: emu.stats()["by_endpoint"].get(STORE_CREATE, 0) >= 2, timeout=30)
         start = time.monotonic()
         for n in range(signals):
             if n:
