@@ -34,7 +34,6 @@ def prepare(
     read the live state and build the plan. The endpoint stays open inside the block."""
     project = load_project(project_dir)
     with open_endpoint(project, sandbox=sandbox) as endpoint:
-        want_assistants = bool(project.assistants) and not destroy
-        live = read_live(endpoint.client, project.stack, want_assistants=want_assistants)
+        live = read_live(endpoint.client, project, destroy=destroy)
         plan = build_plan(project, live, destroy=destroy, targets=tuple(targets))
         yield Prepared(project=project, endpoint=endpoint, live=live, plan=plan)

@@ -19,8 +19,11 @@ from asstctl.workflow import prepare
 
 def entries(live: LiveState) -> list[tuple[str, str, str, str]]:
     """(address, kind, name, id) of every live resource the stack owns, sorted by address."""
-    rows = [(f"assistant.{a.name}", "assistant", a.name, a.id) for a in live.assistants.values()]
-    rows += [(f"vector_store.{v.name}", "vector_store", v.name, v.id) for v in live.vector_stores.values()]
+    rows = [
+        (f"{kind}.{o.name}", kind, o.name, o.id)
+        for kind, objs in live.resources.items()
+        for o in objs.values()
+    ]
     return sorted(rows)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 JSON = Any
@@ -51,32 +51,79 @@ class LiveAttachment:
 
 
 @dataclass(frozen=True)
-class LiveVectorStore:
+class LiveObject:
+    """One live object the stack owns (an assistant, an agent, ...)."""
+
     id: str
     name: str
-    """The manifest name taken from the address in metadata (``vector_store.<name>``)."""
+    """The manifest name taken from the address in metadata (``<kind>.<name>``)."""
     raw: JSON
+
+
+LiveAssistant = LiveObject
+
+
+@dataclass(frozen=True)
+class LiveVectorStore(LiveObject):
     attachments: tuple[LiveAttachment, ...] = ()
 
 
-@dataclass(frozen=True)
-class LiveAssistant:
-    id: str
-    name: str
-    """The manifest name taken from the address in metadata (``assistant.<name>``)."""
-    raw: JSON
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class LiveState:
     """Everything the stack owns on the endpoint, read with list calls only."""
 
     stack: str
-    assistants: Mapping[str, LiveAssistant]
-    vector_stores: Mapping[str, LiveVectorStore]
+    resources: Mapping[str, Mapping[str, LiveObject]]
+    """Kind name -> manifest name -> live object."""
     files: Mapping[str, LiveFile]
     """By file id: every File whose filename marks it as this stack's."""
-    assistants_supported: bool = True
+    assistants_supported: bool
     """False when the endpoint answers 404 on /v1/assistants."""
-    fingerprints: Mapping[str, str] = field(default_factory=dict)
+    fingerprints: Mapping[str, str]
     """Object id -> :func:`fingerprint` of every live object read."""
+    notes: tuple[str, ...]
+    """One-line remarks about what was read (e.g. the deploy target chosen)."""
+
+    def __init__(
+        self,
+        stack: str,
+        assistants: Mapping[str, LiveObject] | None = None,
+        vector_stores: Mapping[str, LiveVectorStore] | None = None,
+        files: Mapping[str, LiveFile] | None = None,
+        assistants_supported: bool = True,
+        fingerprints: Mapping[str, str] | None = None,
+        *,
+        resources: Mapping[str, Mapping[str, LiveObject]] | None = None,
+        notes: tuple[str, ...] = (),
+    ) -> None:
+        merged: dict[str, Mapping[str, LiveObject]] = dict(resources or {})
+        if assistants:
+            merged["assistant"] = dict(assistants)
+        if vector_stores:
+            merged["vector_store"] = dict(vector_stores)
+        object.__setattr__(self, "stack", stack)
+        object.__setattr__(self, "resources", merged)
+        object.__setattr__(self, "files", dict(files or {}))
+        object.__setattr__(self, "assistants_supported", assistants_supported)
+        object.__setattr__(self, "fingerprints", dict(fingerprints or {}))
+        object.__setattr__(self, "notes", notes)
+
+    def of(self, kind: str) -> Mapping[str, LiveObject]:
+        """The live objects of ``kind`` by manifest name."""
+        return self.resources.get(kind, {})
+
+    @property
+    def assistants(self) -> Mapping[str, LiveObject]:
+        return self.of("assistant")
+
+    @property
+    def vector_stores(self) -> Mapping[str, LiveVectorStore]:
+        return self.of("vector_store")  # type: ignore[return-value]
+
+    def address_of_id(self, obj_id: str) -> str | None:
+        """The address of the live object with id ``obj_id`` (None if the stack has none)."""
+        for kind, objs in self.resources.items():
+            for obj in objs.values():
+                if obj.id == obj_id:
+                    return f"{kind}.{obj.name}"
+        return None

@@ -2,8 +2,8 @@
 
 Produced by ``asstctl.manifest.load_project`` after the whole input has been validated;
 consumed by the differ and the executor. Nothing downstream ever sees raw YAML.
-All API-shaped values (tools, response_format, chunking_strategy, expires_after) are
-already in the API's request form, so the differ compares like with like.
+Each kind's own record lives with its kind (``asstctl.kinds.<kind>``); this module holds what
+every kind shares: locations, local files, and the project that holds them all.
 """
 
 from __future__ import annotations
@@ -11,12 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 JSON = Any
 """A JSON-compatible value (dict, list, str, int, float, bool or None)."""
 
 AttributeValue = str | float | bool
+
+if TYPE_CHECKING:
+    from asstctl.kinds.assistant.model import DesiredAssistant
+    from asstctl.kinds.vector_store.model import DesiredVectorStore
 
 
 @dataclass(frozen=True)
@@ -49,83 +53,95 @@ class LocalFile:
         return self.path.rsplit("/", 1)[-1]
 
 
-@dataclass(frozen=True)
-class DesiredVectorStore:
-    """A ``VectorStore`` document (or an assistant's inline store, hoisted)."""
+class Desired:
+    """What every desired record offers the generic machinery (a structural interface)."""
 
     name: str
-    display_name: str
-    """The API ``name``; defaults to ``name``."""
-    files: tuple[LocalFile, ...]
-    """Sorted by path; each path appears once."""
-    chunking_strategy: JSON | None
-    """API request form, e.g. ``{"type": "static", "static": {...}}``; None means auto."""
-    expires_after: JSON | None
-    """``{"anchor": "last_active_at", "days": N}`` or None."""
-    metadata: Mapping[str, str]
-    """User metadata (reserved ownership keys are added by the remote layer)."""
     prevent_destroy: bool
     location: Location
 
     @property
-    def address(self) -> str:
-        return f"vector_store.{self.name}"
+    def address(self) -> str:  # pragma: no cover - every record defines it
+        raise NotImplementedError
 
 
-@dataclass(frozen=True)
-class DesiredAssistant:
-    """An ``Assistant`` document."""
-
-    name: str
-    display_name: str
-    model: str
-    description: str | None
-    instructions: str | None
-    """Resolved text (``instructions_file`` already read)."""
-    temperature: float | None
-    top_p: float | None
-    reasoning_effort: str | None
-    response_format: JSON | None
-    metadata: Mapping[str, str]
-    tools: tuple[JSON, ...]
-    """API form: ``{"type": "function", "function": {...}}``, ``{"type": "code_interpreter"}``,
-    ``{"type": "file_search", "file_search": {...}}`` (``file_search`` omitted if empty)."""
-    code_interpreter_files: tuple[LocalFile, ...]
-    vector_store: str | None
-    """Name of the DesiredVectorStore for file search (inline stores are named
-    ``<assistant>.files``), or None."""
-    prevent_destroy: bool
-    location: Location
-
-    @property
-    def address(self) -> str:
-        return f"assistant.{self.name}"
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Project:
-    """A validated project: its settings and every desired resource."""
+    """A validated project: its settings and every desired resource, by kind."""
 
     root: Path
     stack: str
     base_url: str | None
-    assistants: tuple[DesiredAssistant, ...]
-    vector_stores: tuple[DesiredVectorStore, ...]
     fingerprint: str
     """sha256 over every manifest's bytes and every referenced file's hash; a saved
     plan records it to detect that inputs changed since the plan was made."""
+    resources: Mapping[str, tuple[Any, ...]]
+    """Kind name (``assistant``, ``vector_store``, ``agent``) -> its desired records, by name."""
+    settings: Mapping[str, Any]
+    """Further ``asstctl.yaml`` settings (e.g. ``assistants_target``), by name."""
+
+    def __init__(
+        self,
+        root: Path,
+        stack: str,
+        base_url: str | None,
+        assistants: tuple[DesiredAssistant, ...] = (),
+        vector_stores: tuple[DesiredVectorStore, ...] = (),
+        fingerprint: str = "",
+        *,
+        resources: Mapping[str, tuple[Any, ...]] | None = None,
+        settings: Mapping[str, Any] | None = None,
+    ) -> None:
+        merged: dict[str, tuple[Any, ...]] = dict(resources or {})
+        if assistants:
+            merged["assistant"] = tuple(assistants)
+        if vector_stores:
+            merged["vector_store"] = tuple(vector_stores)
+        object.__setattr__(self, "root", root)
+        object.__setattr__(self, "stack", stack)
+        object.__setattr__(self, "base_url", base_url)
+        object.__setattr__(self, "fingerprint", fingerprint)
+        object.__setattr__(self, "resources", merged)
+        object.__setattr__(self, "settings", dict(settings or {}))
+
+    def desired(self, kind: str) -> tuple[Any, ...]:
+        """The desired records of ``kind`` (empty when the project declares none)."""
+        return self.resources.get(kind, ())
+
+    @property
+    def assistants(self) -> tuple[DesiredAssistant, ...]:
+        return self.desired("assistant")
+
+    @property
+    def vector_stores(self) -> tuple[DesiredVectorStore, ...]:
+        return self.desired("vector_store")
 
     @property
     def all_files(self) -> tuple[LocalFile, ...]:
         """Every distinct local file the project uploads, by path."""
+        from asstctl.kinds.registry import KINDS
+
         seen: dict[str, LocalFile] = {}
-        for vs in self.vector_stores:
-            for f in vs.files:
-                seen.setdefault(f.path, f)
-        for a in self.assistants:
-            for f in a.code_interpreter_files:
-                seen.setdefault(f.path, f)
+        for kind in KINDS:
+            for record in self.desired(kind.name):
+                for f in kind.local_files(record):
+                    seen.setdefault(f.path, f)
         return tuple(seen[p] for p in sorted(seen))
 
     def addresses(self) -> list[str]:
-        return [a.address for a in self.assistants] + [v.address for v in self.vector_stores]
+        from asstctl.kinds.registry import KINDS
+
+        return [r.address for kind in reversed(KINDS) for r in self.desired(kind.name)]
+
+
+def __getattr__(name: str) -> Any:
+    """Compatibility: the kind records used to live here."""
+    if name == "DesiredAssistant":
+        from asstctl.kinds.assistant.model import DesiredAssistant
+
+        return DesiredAssistant
+    if name == "DesiredVectorStore":
+        from asstctl.kinds.vector_store.model import DesiredVectorStore
+
+        return DesiredVectorStore
+    raise AttributeError(name)

@@ -12,7 +12,11 @@ parse the file. A live resource without this stack's tag is never changed or del
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from asstctl.errors import OwnershipError
 
 META_STACK = "asstctl_stack"
 """Metadata key (assistants, vector stores) holding the owning stack."""
@@ -69,3 +73,34 @@ def owned_address(metadata: dict[str, str] | None, stack: str) -> str | None:
     if not metadata or metadata.get(META_STACK) != stack:
         return None
     return metadata.get(META_ADDRESS)
+
+
+def claim(raw: Mapping[str, Any], stack: str, kind: str) -> str | None:
+    """The manifest name a live object claims in ``stack`` as a ``kind`` (None if not ours)."""
+    address = owned_address(raw.get("metadata"), stack)
+    prefix = f"{kind}."
+    if address is None or not address.startswith(prefix) or len(address) == len(prefix):
+        return None
+    return address[len(prefix) :]
+
+
+def unique_claims(stack: str, kind: str, raws: Sequence[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    """Owned objects by name; two claiming one address stop everything (``OwnershipError``)."""
+    by_name: dict[str, list[Mapping[str, Any]]] = {}
+    for raw in raws:
+        name = claim(raw, stack, kind)
+        if name is not None:
+            by_name.setdefault(name, []).append(raw)
+    clashes = {n: rs for n, rs in by_name.items() if len(rs) > 1}
+    if clashes:
+        lines = [
+            f"ambiguous ownership: {kind}.{n} is claimed by {' and '.join(str(r['id']) for r in rs)}"
+            for n, rs in sorted(clashes.items())
+        ]
+        raise OwnershipError(
+            "\n".join(lines)
+            + f"\nBoth carry asstctl_stack={stack} and the same asstctl_address, and asstctl "
+            "never guesses: delete the one you do not want, or remove its asstctl_stack / asstctl_address "
+            "metadata so this stack ignores it; then run the plan again."
+        )
+    return {n: rs[0] for n, rs in by_name.items()}

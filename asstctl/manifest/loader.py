@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from asstctl.core.model import DesiredAssistant, DesiredVectorStore, Project
+from asstctl.core.model import Project
 from asstctl.errors import Diagnostic, ManifestError, UsageError
 from asstctl.manifest.build import Builder
 from asstctl.manifest.files import FileProblem, contained, is_glob, sha256_file
@@ -60,9 +60,10 @@ def _load(root: Path) -> Project:
         diagnostics += problems
         docs += loaded
 
+    from asstctl.kinds.registry import BY_MANIFEST_KIND  # the kinds build on this package
+
     builder = Builder(root)
-    assistants: list[DesiredAssistant] = []
-    stores: list[DesiredVectorStore] = []
+    records: dict[str, list[Any]] = {}
     first: dict[tuple[str, str], YamlDocument] = {}
     for doc in docs:
         problems = schema_diagnostics(doc)
@@ -81,27 +82,21 @@ def _load(root: Path) -> Project:
             )
             continue
         first[(kind, name)] = doc
-        if kind == "Assistant":
-            assistant, inline = builder.assistant(doc)
-            assistants.append(assistant)
-            if inline is not None:
-                stores.append(inline)
-        else:
-            stores.append(builder.vector_store(doc, doc.data, (), name))
+        for record in BY_MANIFEST_KIND[kind].build(builder, doc):
+            records.setdefault(record.address.split(".", 1)[0], []).append(record)
 
-    declared = sorted(  # stores with errors of their own still count, to avoid a second error here
-        {d.data["name"] for d in docs if _declares(d, "VectorStore")}
-    )
     for ref in builder.refs:
+        # documents with errors of their own still count, to avoid a second error here
+        declared = sorted({d.data["name"] for d in docs if _declares(d, ref.kind)})
         if ref.name not in declared:
             close = difflib.get_close_matches(ref.name, declared, n=1)
             fix = (
                 f"did you mean '{close[0]}'?"
                 if close
-                else "declare it with 'kind: VectorStore', or fix the name"
+                else f"declare it with 'kind: {ref.kind}', or fix the name"
             )
             known = f" (declared: {', '.join(declared)})" if declared else ""
-            builder.error(ref.doc, ref.path, f"no VectorStore is named '{ref.name}'{known}; {fix}")
+            builder.error(ref.doc, ref.path, f"no {ref.kind} is named '{ref.name}'{known}; {fix}")
 
     diagnostics += builder.diagnostics
     if diagnostics:
@@ -110,9 +105,8 @@ def _load(root: Path) -> Project:
         root=root,
         stack=config.stack,
         base_url=config.base_url,
-        assistants=tuple(sorted(assistants, key=lambda a: a.name)),
-        vector_stores=tuple(sorted(stores, key=lambda v: v.name)),
         fingerprint=_fingerprint(root, manifest_paths, builder.inputs),
+        resources={kind: tuple(sorted(rs, key=lambda r: r.name)) for kind, rs in records.items()},
     )
 
 

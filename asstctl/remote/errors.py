@@ -6,13 +6,6 @@ import openai
 
 from asstctl.errors import AsstctlError, EndpointError, redact
 
-ASSISTANTS_GONE = (
-    "{base_url} does not serve the Assistants API (/v1/assistants answered 404). OpenAI removed it on "
-    "2026-08-26; vector stores and files still work there. Remove the Assistant manifests, or point "
-    "endpoint.base_url / OPENAI_BASE_URL at an endpoint that speaks Assistants v2 (or try --sandbox)."
-)
-
-
 def api_message(exc: openai.APIStatusError) -> str:
     """The API's own error message (``error.message``), else the SDK's text."""
     body = exc.body

@@ -20,11 +20,16 @@ JSON = Any
 _BETA = {"OpenAI-Beta": "assistants=v2"}
 
 
-def _options(*, beta: bool = True, **extra: Any) -> Any:
-    return {"headers": _BETA, **extra} if beta else extra
+def _options(*, beta: bool | str | None = True, **extra: Any) -> Any:
+    """Request options; ``beta`` is the ``OpenAI-Beta`` value (True: ``assistants=v2``)."""
+    if not beta:
+        return extra
+    return {"headers": _BETA if beta is True else {"OpenAI-Beta": beta}, **extra}
 
 
-def list_all(client: openai.OpenAI, path: str, params: Mapping[str, Any], *, beta: bool) -> list[JSON]:
+def list_all(
+    client: openai.OpenAI, path: str, params: Mapping[str, Any], *, beta: bool | str | None
+) -> list[JSON]:
     """Every object of a cursor-paginated list (``path`` like ``/vector_stores``), following
     ``after`` until ``has_more`` is false, as the SDK's auto-pagination does."""
     out: list[JSON] = []

@@ -1,0 +1,140 @@
+"""The ``Assistant`` kind, wired for the generic machinery: read, diff, files, steps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from asstctl.core.changes import attribute_changes
+from asstctl.core.live import JSON, LiveObject, LiveState, fingerprint
+from asstctl.core.model import LocalFile, Project
+from asstctl.core.ownership import unique_claims
+from asstctl.core.plan import Action, ResourceChange
+from asstctl.errors import EndpointError
+from asstctl.kinds.assistant import apply
+from asstctl.kinds.assistant.forms import (
+    code_interpreter_file_ids,
+    desired_assistant_form,
+    live_assistant_form,
+    vector_store_ids,
+)
+from asstctl.kinds.assistant.manifest import build_assistant
+from asstctl.kinds.assistant.model import DesiredAssistant
+from asstctl.kinds.base import ApplyContext, DiffContext, Fetched, Lister, Step
+
+if TYPE_CHECKING:
+    from asstctl.manifest.build import Builder
+    from asstctl.manifest.yaml_loader import YamlDocument
+
+PAGE = 100
+BETA = "assistants=v2"
+ASSISTANTS_GONE = (
+    "{base_url} does not serve the Assistants API (/v1/assistants answered 404). OpenAI removed it on "
+    "2026-08-26; vector stores and files still work there. Remove the Assistant manifests, or point "
+    "endpoint.base_url / OPENAI_BASE_URL at an endpoint that speaks Assistants v2 (or try --sandbox)."
+)
+NO_ASSISTANTS_NOTE = (
+    "This endpoint does not serve the Assistants API (/v1/assistants answered 404); no assistants to manage."
+)
+
+
+class AssistantKind:
+    """Assistants on the Assistants API (``assistant.<name>``)."""
+
+    name = "assistant"
+    manifest_kind = "Assistant"
+
+    def build(self, builder: Builder, doc: YamlDocument) -> list[Any]:
+        assistant, inline = build_assistant(builder, doc)
+        return [assistant] if inline is None else [assistant, inline]
+
+    # -- live read -----------------------------------------------------------------------
+
+    def fetch(self, lister: Lister, project: Project, *, destroy: bool) -> Callable[[], Fetched]:
+        want = bool(project.settings.get("want_assistants", project.desired(self.name))) and not destroy
+        listing = lister.list_or_none("listing assistants", "/assistants", {"limit": PAGE}, beta=BETA)
+
+        def result() -> Fetched:
+            raws = listing.result()
+            if raws is None:
+                if want:
+                    raise EndpointError(ASSISTANTS_GONE.format(base_url=lister.base_url))
+                return Fetched(objects={}, notes=(NO_ASSISTANTS_NOTE,), supported=False)
+            return interpret(lister.stack, raws)
+
+        return result
+
+    # -- diff ----------------------------------------------------------------------------
+
+    def dependencies(self, desired: DesiredAssistant) -> tuple[str, ...]:
+        return (desired.store_address,) if desired.store_address else ()
+
+    def diff(self, desired: DesiredAssistant, live: LiveObject | None, ctx: DiffContext) -> ResourceChange:
+        create = ResourceChange(
+            address=desired.address,
+            kind=self.name,
+            name=desired.name,
+            action=Action.CREATE,
+            after=desired_assistant_form(desired, ctx.stack, new_stores=ctx.replaced),
+            prevent_destroy=desired.prevent_destroy,
+        )
+        if live is None:
+            return create
+        before = live_assistant_form(live.raw, ctx.live, desired=desired)
+        changes = attribute_changes(before, create.after)
+        action = Action.UPDATE if changes else Action.NOOP
+        return replace(create, action=action, id=live.id, before=before, changes=changes)
+
+    def delete(
+        self, live: LiveObject, reason: str, desired: DesiredAssistant | None, ctx: DiffContext
+    ) -> ResourceChange:
+        return ResourceChange(
+            address=f"{self.name}.{live.name}",
+            kind=self.name,
+            name=live.name,
+            action=Action.DELETE,
+            reason=reason,
+            id=live.id,
+            before=live_assistant_form(live.raw, ctx.live, desired=None),
+            prevent_destroy=bool(desired and desired.prevent_destroy),
+        )
+
+    # -- files ---------------------------------------------------------------------------
+
+    def local_files(self, desired: DesiredAssistant) -> tuple[LocalFile, ...]:
+        return desired.code_interpreter_files
+
+    def needs_content(self, desired: DesiredAssistant, change: ResourceChange) -> set[str]:
+        return set() if change.action is Action.NOOP else {f.path for f in desired.code_interpreter_files}
+
+    def kept_file_ids(self, change: ResourceChange, live: LiveObject | None) -> set[str]:
+        if change.action is not Action.NOOP or live is None:
+            return set()
+        return code_interpreter_file_ids(live.raw)
+
+    def live_file_ids(self, live: LiveObject) -> set[str]:
+        return code_interpreter_file_ids(live.raw)
+
+    def live_references(self, live: LiveObject, state: LiveState) -> set[str]:
+        return {a for i in vector_store_ids(live.raw) if (a := state.address_of_id(i)) is not None}
+
+    # -- apply ---------------------------------------------------------------------------
+
+    def steps(
+        self, change: ResourceChange, desired: DesiredAssistant | None, ctx: ApplyContext
+    ) -> list[Step]:
+        return apply.steps(change, desired, ctx)
+
+
+def interpret(stack: str, raws: Sequence[Mapping[str, JSON]]) -> Fetched:
+    """The stack's assistants from the raw list result."""
+    objects: dict[str, LiveObject] = {}
+    prints: dict[str, str] = {}
+    for name, raw in unique_claims(stack, "assistant", raws).items():
+        objects[name] = LiveObject(id=str(raw["id"]), name=name, raw=dict(raw))
+        prints[str(raw["id"])] = fingerprint(raw)
+    return Fetched(objects=objects, fingerprints=prints)
+
+
+KIND = AssistantKind()
