@@ -249,6 +249,68 @@ def output(ctx: click.Context, directory: Path | None, fmt: str, sandbox: bool) 
     return cmd.run(_dir(ctx, directory), fmt=fmt, sandbox=sandbox)
 
 
+def _parse_run_timeout(ctx: click.Context, param: click.Parameter, value: str) -> float:
+    from asstctl.remote.lock import parse_duration
+
+    try:
+        seconds = parse_duration(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    if seconds <= 0:
+        raise click.BadParameter("give a duration above zero, e.g. 30s or 5m")
+    return seconds
+
+
+@cli.command("run")
+@click.argument("address")
+@click.argument("message", required=False)
+@_project_option
+@click.option(
+    "--tool-output",
+    "tool_outputs",
+    multiple=True,
+    metavar="NAME=JSON",
+    help="Answer calls of function NAME with this JSON (NAME=@file.json reads a file); repeatable.",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--timeout",
+    default="120s",
+    show_default=True,
+    metavar="DURATION",
+    callback=_parse_run_timeout,
+    help="Longest a turn may take, e.g. 30s or 5m (time spent answering tool calls excluded).",
+)
+@click.option("--keep-thread", is_flag=True, help="Keep the thread (or stored responses) afterwards.")
+@_sandbox_option
+@click.pass_context
+def run_command(
+    ctx: click.Context,
+    address: str,
+    message: str | None,
+    directory: Path | None,
+    tool_outputs: tuple[str, ...],
+    fmt: str,
+    timeout: float,
+    keep_thread: bool,
+    sandbox: bool,
+) -> int:
+    """Talk to assistant ADDRESS: one turn with MESSAGE, a chat on a terminal, else one turn
+    per line of stdin. Needs the assistant applied; writes nothing the stack manages."""
+    from asstctl.commands import run as cmd
+
+    return cmd.run(
+        _dir(ctx, directory),
+        address=address,
+        message=message,
+        tool_outputs=tool_outputs,
+        fmt=fmt,
+        timeout=timeout,
+        keep_thread=keep_thread,
+        sandbox=sandbox,
+    )
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8089, show_default=True)

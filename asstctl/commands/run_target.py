@@ -1,0 +1,153 @@
+"""Which assistant ``asstctl run`` talks to, through which API, and how cited Files map back
+to project paths. Reads only the live state ``read_live`` gives; writes nothing.
+
+The API: the Assistants API when the endpoint serves ``/v1/assistants`` and the assistant is
+live there (or the project's deploy target says ``api``); the Responses API otherwise, with
+the assistant's rendered ``responses.create`` keyword arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from asstctl.core.live import LiveState, LiveVectorStore
+from asstctl.core.model import Project
+from asstctl.errors import EndpointError, UsageError
+from asstctl.kinds.assistant.model import DesiredAssistant
+from asstctl.remote.chat_assistants import AssistantsChat
+from asstctl.remote.chat_events import Conversation
+from asstctl.remote.chat_responses import ResponsesChat
+from asstctl.remote.client import Endpoint
+
+JSON = Any
+
+
+def find_assistant(project: Project, address: str) -> DesiredAssistant:
+    """The declared assistant at ``address`` (``assistant.NAME``, or just ``NAME``)."""
+    kind, dot, name = address.partition(".")
+    if not dot:
+        kind, name = "assistant", address
+    by_name = {a.name: a for a in project.assistants}
+    if kind == "assistant" and name in by_name:
+        return by_name[name]
+    declared = ", ".join(a.address for a in project.assistants) or "none"
+    if kind != "assistant":
+        raise UsageError(f"asstctl run talks to assistants: {address} is not one (declared: {declared})")
+    raise UsageError(f"{address} is not declared in this project (declared assistants: {declared})")
+
+
+def open_conversation(
+    endpoint: Endpoint, project: Project, live: LiveState, desired: DesiredAssistant
+) -> tuple[Conversation, str]:
+    """The conversation with ``desired`` on the API it is deployed to, and a line saying which."""
+    target = dict(getattr(live, "targets", {}) or {}).get("assistant")
+    obj = live.resources.get("assistant", {}).get(desired.name)
+    where = endpoint.base_url
+    if target == "api" or (target is None and live.assistants_supported and obj is not None):
+        if obj is None:
+            raise EndpointError(
+                f"{desired.address} is not deployed at {where}: run asstctl apply first"
+                + (" (with --sandbox)" if endpoint.sandbox else "")
+            )
+        chat = AssistantsChat(endpoint.client, obj.id, base_url=where)
+        return chat, f"{desired.address} ({obj.id}) on the Assistants API"
+    request = responses_kwargs(desired, project, live, sandbox=endpoint.sandbox, where=where)
+    return ResponsesChat(endpoint.client, request, base_url=where), f"{desired.address} on the Responses API"
+
+
+def responses_kwargs(
+    desired: DesiredAssistant, project: Project, live: LiveState, *, sandbox: bool = False, where: str = ""
+) -> dict[str, JSON]:
+    """The ``client.responses.create`` keyword arguments for ``desired`` with its live ids (no
+    ``input``); an id not live yet is an error saying to apply first."""
+    ids = live_ids(desired, live)
+    missing = [ref for ref in _references(desired) if ref not in ids]
+    if missing:
+        raise EndpointError(
+            f"{missing[0]} (used by {desired.address}) is not deployed at {where}: "
+            f"run asstctl apply{' --sandbox' if sandbox else ''} first"
+        )
+    return _render(desired, ids)
+
+
+def _references(desired: DesiredAssistant) -> list[str]:
+    """What the rendered request needs a live id for: its vector store, its interpreter files."""
+    refs = [desired.store_address] if desired.store_address is not None else []
+    return refs + [f.path for f in desired.code_interpreter_files]
+
+
+def live_ids(desired: DesiredAssistant, live: LiveState) -> dict[str, str]:
+    """Live ids by what the request renderer looks them up by: a vector store's address, a
+    code-interpreter file's project path (its File: same content, same basename)."""
+    ids = {f"vector_store.{name}": obj.id for name, obj in live.resources.get("vector_store", {}).items()}
+    by_content = {(f.sha256, f.basename): f.id for f in live.files.values()}
+    for f in desired.code_interpreter_files:
+        fid = by_content.get((f.sha256, f.basename))
+        if fid is not None:
+            ids[f.path] = fid
+    return ids
+
+
+def _render(desired: DesiredAssistant, ids: Mapping[str, str]) -> dict[str, JSON]:
+    try:  # the deploy target's renderer (issue 9), once it is there
+        from asstctl.kinds.assistant.responses import responses_request
+    except ImportError:
+        return _own_kwargs(desired, ids)
+    return responses_request(desired, ids)
+
+
+def _own_kwargs(desired: DesiredAssistant, ids: Mapping[str, str]) -> dict[str, JSON]:
+    kwargs: dict[str, JSON] = {"model": desired.model}
+    if desired.instructions:
+        kwargs["instructions"] = desired.instructions
+    tools = []
+    for tool in desired.tools:
+        if tool["type"] == "function":
+            fn = tool["function"]
+            tools.append(
+                {
+                    "type": "function",
+                    "name": fn["name"],
+                    "parameters": fn.get("parameters") or {},
+                    "strict": bool(fn.get("strict", False)),
+                }
+            )
+        elif tool["type"] == "file_search" and desired.store_address is not None:
+            tools.append({"type": "file_search", "vector_store_ids": [ids[desired.store_address]]})
+        elif tool["type"] == "code_interpreter":
+            file_ids = [ids[f.path] for f in desired.code_interpreter_files]
+            tools.append({"type": "code_interpreter", "container": {"type": "auto", "file_ids": file_ids}})
+    if tools:
+        kwargs["tools"] = tools
+    return kwargs
+
+
+def file_paths(project: Project, live: LiveState) -> dict[str, str]:
+    """File id → the project path it was uploaded from (the attachments' ``asstctl_path``,
+    else a declared file with the same content), for the citations ``run`` lists."""
+    paths: dict[str, str] = {}
+    for store in live.resources.get("vector_store", {}).values():
+        if isinstance(store, LiveVectorStore):
+            for a in store.attachments:
+                if a.path:
+                    paths.setdefault(a.file_id, a.path)
+    declared = {(f.sha256, f.basename): f.path for f in project.all_files}
+    for fid, lf in live.files.items():
+        path = declared.get((lf.sha256, lf.basename))
+        if path is not None:
+            paths.setdefault(fid, path)
+    return paths
+
+
+def reading_project(project: Project) -> Project:
+    """``project`` for reading the live state whatever API serves its assistants (a missing
+    Assistants API is not an error here: ``run`` then uses the Responses API)."""
+    return Project(
+        project.root,
+        project.stack,
+        project.base_url,
+        fingerprint=project.fingerprint,
+        resources=project.resources,
+        settings={**project.settings, "want_assistants": False},
+    )
