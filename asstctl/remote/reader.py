@@ -27,7 +27,7 @@ JSON = Any
 T = TypeVar("T")
 
 FILES_PAGE = 10_000
-PARALLEL_LISTS = 8
+PARALLEL_LISTS = 32
 _VOLATILE_FILE = ("status", "status_details")
 
 
