@@ -89,6 +89,9 @@ def execute(
     writer: Writer | None = None,
 ) -> ApplyResult:
     """Run ``plan`` against ``endpoint``; never raises for a failed step (see ApplyResult)."""
+    throttle = getattr(endpoint, "throttle", None)  # (an endpoint-like object may have none)
+    if throttle is not None:
+        throttle.adapt(cap=parallelism)
     w = writer or Writer(endpoint.client, stack=project.stack, base_url=endpoint.base_url)
     run = _Apply(plan, project, live, w, reporter, endpoint.base_url)
     steps = run.steps()

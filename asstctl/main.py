@@ -157,7 +157,14 @@ def plan(
 @click.argument("planfile", required=False, type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @_project_option
 @click.option("--auto-approve", is_flag=True, help="Apply without asking (required without a TTY or in CI).")
-@click.option("--parallelism", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option(
+    "--parallelism",
+    type=click.IntRange(1, 64),
+    default=32,
+    show_default=True,
+    help="At most N steps and N requests at once; below it, requests in flight adapt to the endpoint "
+    "(start at 8, grow while latency holds, halve on 429).",
+)
 @_target_option
 @_sandbox_option
 @_color_option
@@ -194,7 +201,14 @@ def apply(
 @click.option(
     "--auto-approve", is_flag=True, help="Destroy without asking (required without a TTY or in CI)."
 )
-@click.option("--parallelism", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option(
+    "--parallelism",
+    type=click.IntRange(1, 64),
+    default=32,
+    show_default=True,
+    help="At most N steps and N requests at once; below it, requests in flight adapt to the endpoint "
+    "(start at 8, grow while latency holds, halve on 429).",
+)
 @_target_option
 @_sandbox_option
 @_color_option

@@ -15,6 +15,7 @@ import openai
 
 from asstctl.core.model import Project
 from asstctl.errors import AsstctlError, EndpointError
+from asstctl.remote.throttle import AdaptiveLimit, gated_http_client
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 SANDBOX_KEY = "sk-sandbox"
@@ -22,6 +23,8 @@ SANDBOX_DIR = Path(".asstctl") / "sandbox"
 TIMEOUT_SECONDS = 60.0
 MAX_RETRIES = 5
 """SDK retries (429, 5xx, connection errors) with backoff, honouring Retry-After."""
+UNTHROTTLED = 256
+"""Requests in flight before apply sets its own adaptive limit (reads are bounded by their pool)."""
 SANDBOX_WAIT_S = 300.0
 """How long a sandbox command waits for another one using the same sandbox, by default."""
 
@@ -32,7 +35,9 @@ class Endpoint:
 
     client: openai.OpenAI
     base_url: str
-    sandbox: bool
+    sandbox: bool = False
+    throttle: AdaptiveLimit | None = None
+    """The gate every request of ``client`` passes (apply makes it adaptive; see ``remote.throttle``)."""
 
 
 def resolve_base_url(project: Project) -> str:
@@ -59,22 +64,29 @@ def open_endpoint(
     seconds (default :data:`SANDBOX_WAIT_S`) for it, then fails naming who holds it."""
     if sandbox:
         wait = SANDBOX_WAIT_S if lock_timeout is None else lock_timeout
-        with _sandbox(project.root, wait) as base_url, _client(base_url, SANDBOX_KEY) as client:
-            yield Endpoint(client=client, base_url=base_url, sandbox=True)
+        with _sandbox(project.root, wait) as base_url, _client(base_url, SANDBOX_KEY) as (client, throttle):
+            yield Endpoint(client=client, base_url=base_url, sandbox=True, throttle=throttle)
         return
     key = os.environ.get("OPENAI_API_KEY")
     if not key:
         raise EndpointError("OPENAI_API_KEY is not set: export it, or try --sandbox")
     base_url = resolve_base_url(project)
-    with _client(base_url, key) as client:
-        yield Endpoint(client=client, base_url=base_url, sandbox=False)
+    with _client(base_url, key) as (client, throttle):
+        yield Endpoint(client=client, base_url=base_url, sandbox=False, throttle=throttle)
 
 
 @contextlib.contextmanager
-def _client(base_url: str, key: str) -> Iterator[openai.OpenAI]:
-    client = openai.OpenAI(api_key=key, base_url=base_url, timeout=TIMEOUT_SECONDS, max_retries=MAX_RETRIES)
+def _client(base_url: str, key: str) -> Iterator[tuple[openai.OpenAI, AdaptiveLimit]]:
+    throttle = AdaptiveLimit(cap=UNTHROTTLED, start=UNTHROTTLED)
+    client = openai.OpenAI(
+        api_key=key,
+        base_url=base_url,
+        timeout=TIMEOUT_SECONDS,
+        max_retries=MAX_RETRIES,
+        http_client=gated_http_client(throttle),
+    )
     try:
-        yield client
+        yield client, throttle
     finally:
         client.close()
 
