@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import Fleet, generate
+from fleet import Fleet, generate
 
 from asstctl.manifest import load_project
 

@@ -24,6 +24,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -57,8 +58,11 @@ def _key(st: os.stat_result) -> Key:
     return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
+_SHA = re.compile(r"[0-9a-f]{64}")
+
+
 def _is_sha(value: object) -> bool:
-    return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+    return isinstance(value, str) and _SHA.fullmatch(value) is not None
 
 
 def _entry(raw: object) -> Entry | None:
@@ -129,13 +133,13 @@ class HashCache:
     def sha256(self, path: Path) -> str:
         """Hex sha256 of the file at ``path``: from the cache if its key matches, else read and stored."""
         rel = self._rel(path)
+        if rel is not None:
+            self._used.add(rel)
+            hit = self._entries.get(rel)
+            if hit is not None and hit[0] == _key(os.stat(path)):
+                return hit[1]  # (an upload hashes what it sends again: a later change is caught there)
         with open(path, "rb") as f:
             key = _key(os.fstat(f.fileno()))
-            if rel is not None:
-                self._used.add(rel)
-                hit = self._entries.get(rel)
-                if hit is not None and hit[0] == key:
-                    return hit[1]
             started = self._clock()
             digest = sha256_stream(f)
             after = _key(os.fstat(f.fileno()))

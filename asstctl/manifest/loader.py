@@ -85,10 +85,13 @@ def _load(root: Path) -> Project:
         for record in BY_MANIFEST_KIND[kind].build(builder, doc):
             records.setdefault(record.address.split(".", 1)[0], []).append(record)
 
+    names: dict[str, set[str]] = {}  # by kind; documents with errors of their own still count,
+    for d in docs:  # to avoid a second error here
+        if isinstance(d.data, Mapping) and isinstance(d.data.get("name"), str):
+            names.setdefault(str(d.data.get("kind")), set()).add(d.data["name"])
     for ref in builder.refs:
-        # documents with errors of their own still count, to avoid a second error here
-        declared = sorted({d.data["name"] for d in docs if _declares(d, ref.kind)})
-        if ref.name not in declared:
+        if ref.name not in names.get(ref.kind, ()):
+            declared = sorted(names.get(ref.kind, ()))
             close = difflib.get_close_matches(ref.name, declared, n=1)
             fix = (
                 f"did you mean '{close[0]}'?"
@@ -108,11 +111,6 @@ def _load(root: Path) -> Project:
         fingerprint=_fingerprint(root, manifest_paths, builder.inputs),
         resources={kind: tuple(sorted(rs, key=lambda r: r.name)) for kind, rs in records.items()},
     )
-
-
-def _declares(doc: YamlDocument, kind: str) -> bool:
-    data = doc.data
-    return isinstance(data, Mapping) and data.get("kind") == kind and isinstance(data.get("name"), str)
 
 
 def _read_config(root: Path, diagnostics: list[Diagnostic]) -> _Config | None:
