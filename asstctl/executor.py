@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from asstctl.core.differ import desired_by_address
 from asstctl.core.live import LiveState
 from asstctl.core.model import LocalFile, Project
+from asstctl.core.moves import apply_moves
 from asstctl.core.plan import Action, Plan
 from asstctl.errors import AsstctlError
 from asstctl.kinds.base import IngestionFailure, Step
@@ -31,6 +32,7 @@ from asstctl.remote.client import Endpoint
 from asstctl.remote.errors import describe
 from asstctl.remote.pool import DaemonPool
 from asstctl.remote.writer import Writer
+from asstctl.retag import with_move_steps
 
 APPLIED, FAILED, SKIPPED = "applied", "failed", "skipped"
 
@@ -93,8 +95,9 @@ def execute(
     if throttle is not None:
         throttle.adapt(cap=parallelism)
     w = writer or Writer(endpoint.client, stack=project.stack, base_url=endpoint.base_url)
+    live = apply_moves(project, live)[0]  # as the plan saw it (``moved:``)
     run = _Apply(plan, project, live, w, reporter, endpoint.base_url)
-    steps = run.steps()
+    steps = with_move_steps(run.steps(), plan, live, endpoint)
     return _run_graph(steps, parallelism, reporter, run)
 
 

@@ -213,6 +213,17 @@ def apply(
 @_sandbox_option
 @_color_option
 @_lock_timeout_option
+@click.option(
+    "--all-claimants",
+    is_flag=True,
+    help="Also destroy every other object claiming an ambiguous address in scope (ambiguity recovery).",
+)
+@click.option(
+    "--claimant",
+    metavar="ID",
+    default=None,
+    help="Destroy only object ID, one of the claimants of an ambiguous address; the other stays managed.",
+)
 @click.pass_context
 def destroy(
     ctx: click.Context,
@@ -223,6 +234,8 @@ def destroy(
     sandbox: bool,
     no_color: bool,
     lock_timeout: float | None,
+    all_claimants: bool,
+    claimant: str | None,
 ) -> int:
     """Remove everything this stack owns, and nothing else."""
     from asstctl.commands import destroy as cmd
@@ -234,6 +247,76 @@ def destroy(
         targets=targets,
         sandbox=sandbox,
         color=_color(no_color),
+        lock_timeout=lock_timeout,
+        all_claimants=all_claimants,
+        claimant=claimant,
+    )
+
+
+@cli.command("import")
+@click.argument("address", required=False)
+@click.argument("obj_id", metavar="ID", required=False)
+@_project_option
+@click.option(
+    "--from-stack",
+    metavar="OLD",
+    default=None,
+    help="Take over objects stack OLD holds at declared addresses (after renaming 'stack:').",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would be tagged; write nothing.")
+@_sandbox_option
+@_lock_timeout_option
+@click.pass_context
+def import_(
+    ctx: click.Context,
+    address: str | None,
+    obj_id: str | None,
+    directory: Path | None,
+    from_stack: str | None,
+    dry_run: bool,
+    sandbox: bool,
+    lock_timeout: float | None,
+) -> int:
+    """Adopt existing object ID as declared ADDRESS (e.g. assistant.support asst_abc), by tagging it."""
+    from asstctl.commands import import_ as cmd
+
+    return cmd.run(
+        _dir(ctx, directory),
+        address=address,
+        obj_id=obj_id,
+        from_stack=from_stack,
+        dry_run=dry_run,
+        sandbox=sandbox,
+        lock_timeout=lock_timeout,
+    )
+
+
+@cli.command()
+@click.argument("address")
+@_project_option
+@click.option("--id", "obj_id", metavar="ID", default=None, help="Which claimant of an ambiguous ADDRESS.")
+@click.option("--yes", "--auto-approve", "yes", is_flag=True, help="Do not ask for confirmation.")
+@_sandbox_option
+@_lock_timeout_option
+@click.pass_context
+def forget(
+    ctx: click.Context,
+    address: str,
+    directory: Path | None,
+    obj_id: str | None,
+    yes: bool,
+    sandbox: bool,
+    lock_timeout: float | None,
+) -> int:
+    """Stop managing ADDRESS without deleting it (its asstctl tags are removed)."""
+    from asstctl.commands import forget as cmd
+
+    return cmd.run(
+        _dir(ctx, directory),
+        address=address,
+        obj_id=obj_id,
+        yes=yes,
+        sandbox=sandbox,
         lock_timeout=lock_timeout,
     )
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from asstctl.commands import claimants
 from asstctl.commands.apply import carry_out
 from asstctl.commands.locked import prepare_to_write
+from asstctl.errors import UsageError
 
 
 def run(
@@ -20,7 +22,25 @@ def run(
     sandbox: bool,
     color: bool | None,
     lock_timeout: float | None = None,
+    all_claimants: bool = False,
+    claimant: str | None = None,
 ) -> int:
+    if claimant is not None:  # ambiguity recovery (asstctl.commands.claimants)
+        if all_claimants or targets:
+            raise UsageError("--claimant ID destroys that one object: leave out --target and --all-claimants")
+        return claimants.destroy_claimant(
+            project_dir, claimant, auto_approve=auto_approve, sandbox=sandbox, lock_timeout=lock_timeout
+        )
+    if all_claimants:
+        return claimants.destroy_all_claimants(
+            project_dir,
+            auto_approve=auto_approve,
+            parallelism=parallelism,
+            targets=targets,
+            sandbox=sandbox,
+            color=color,
+            lock_timeout=lock_timeout,
+        )
     with prepare_to_write(
         project_dir,
         command="destroy",

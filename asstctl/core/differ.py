@@ -13,6 +13,7 @@ from typing import Any
 from asstctl.core.changes import attribute_changes, format_path
 from asstctl.core.live import LiveFile, LiveState
 from asstctl.core.model import LocalFile, Project
+from asstctl.core.moves import apply_moves
 from asstctl.core.plan import Action, Plan, ResourceChange
 from asstctl.errors import UsageError
 from asstctl.kinds.base import DiffContext
@@ -32,6 +33,7 @@ def build_plan(
 ) -> Plan:
     """Everything apply would do to make ``live`` match ``project`` (or, with ``destroy``,
     to remove what the stack owns), limited to ``targets`` and what they depend on."""
+    live, moved, _ = apply_moves(project, live)  # ``moved:``: renamed addresses keep their objects
     selected = _select(project, live, targets, destroy=destroy)
     ctx = DiffContext(stack=project.stack, live=live, project=project, destroy=destroy)
     changes: list[ResourceChange] = []
@@ -65,6 +67,7 @@ def build_plan(
         destroy=destroy,
         project_fingerprint=project.fingerprint,
         live_fingerprints=dict(live.fingerprints),
+        moves=() if destroy else tuple(m for m in moved if m.to in selected),
     )
 
 

@@ -12,17 +12,21 @@ parse the file. A live resource without this stack's tag is never changed or del
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from asstctl.errors import OwnershipError
+from asstctl.errors import OwnershipError, UsageError
 
 META_STACK = "asstctl_stack"
 """Metadata key (assistants, vector stores) holding the owning stack."""
 META_ADDRESS = "asstctl_address"
 """Metadata key (assistants, vector stores) holding the resource address."""
 RESERVED_METADATA_KEYS = (META_STACK, META_ADDRESS)
+METADATA_MAX_PAIRS = 16
+"""The API's limit on metadata pairs (and on vector-store-file attributes)."""
 
 ATTR_STACK = "asstctl_stack"
 """Vector-store-file attribute holding the owning stack."""
@@ -84,23 +88,133 @@ def claim(raw: Mapping[str, Any], stack: str, kind: str) -> str | None:
     return address[len(prefix) :]
 
 
+@dataclass(frozen=True)
+class Clash:
+    """Several live objects claiming one address (``kind.name``) in one stack, oldest first."""
+
+    kind: str
+    name: str
+    raws: tuple[Mapping[str, Any], ...]
+
+    @property
+    def address(self) -> str:
+        return f"{self.kind}.{self.name}"
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(str(r["id"]) for r in self.raws)
+
+
+_TOLERATED: ContextVar[dict[str, tuple[Clash, ...]] | None] = ContextVar("asstctl_tolerated", default=None)
+
+
+@contextlib.contextmanager
+def tolerate_clashes() -> Iterator[Mapping[str, tuple[Clash, ...]]]:
+    """Within the block, :func:`unique_claims` keeps the oldest claimant of an ambiguous
+    address instead of raising, and records the clash in the yielded mapping (kind -> the
+    clashes of that kind's latest read). Only for the commands that resolve ambiguity
+    (``forget``, ``destroy --all-claimants``/``--claimant``): nothing else may plan around one."""
+    seen: dict[str, tuple[Clash, ...]] = {}
+    token = _TOLERATED.set(seen)
+    try:
+        yield seen
+    finally:
+        _TOLERATED.reset(token)
+
+
+def _created(raw: Mapping[str, Any]) -> tuple[int, str]:
+    created = raw.get("created_at")
+    return (created if isinstance(created, int) else 0, str(raw.get("id")))
+
+
+def ambiguity_message(stack: str, clashes: Sequence[Clash]) -> str:
+    """The error for ambiguous ownership, naming the commands that resolve it."""
+    lines = [f"ambiguous ownership: {c.address} is claimed by {' and '.join(c.ids)}" for c in clashes]
+    first = clashes[0]
+    keep, other = first.ids[0], first.ids[-1]
+    return (
+        "\n".join(lines)
+        + f"\nThey all carry asstctl_stack={stack} and the same asstctl_address, and asstctl never guesses "
+        "which one is meant. Resolve it with one of:\n"
+        f"  asstctl forget {first.address} --id {other}      keep {keep}; release {other} "
+        "(untagged, left as it is)\n"
+        f"  asstctl destroy --claimant {other}      keep {keep}; delete {other}\n"
+        f"  asstctl destroy --all-claimants --target {first.address}      delete every claimant\n"
+        "then run the plan again."
+    )
+
+
 def unique_claims(stack: str, kind: str, raws: Sequence[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
-    """Owned objects by name; two claiming one address stop everything (``OwnershipError``)."""
+    """Owned objects by name; two claiming one address stop everything (``OwnershipError``),
+    except inside :func:`tolerate_clashes` (then the oldest claimant is the one kept)."""
     by_name: dict[str, list[Mapping[str, Any]]] = {}
     for raw in raws:
         name = claim(raw, stack, kind)
         if name is not None:
             by_name.setdefault(name, []).append(raw)
-    clashes = {n: rs for n, rs in by_name.items() if len(rs) > 1}
-    if clashes:
-        lines = [
-            f"ambiguous ownership: {kind}.{n} is claimed by {' and '.join(str(r['id']) for r in rs)}"
-            for n, rs in sorted(clashes.items())
-        ]
-        raise OwnershipError(
-            "\n".join(lines)
-            + f"\nBoth carry asstctl_stack={stack} and the same asstctl_address, and asstctl "
-            "never guesses: delete the one you do not want, or remove its asstctl_stack / asstctl_address "
-            "metadata so this stack ignores it; then run the plan again."
+    clashes = [
+        Clash(kind, n, tuple(sorted(rs, key=_created))) for n, rs in sorted(by_name.items()) if len(rs) > 1
+    ]
+    tolerated = _TOLERATED.get()
+    if clashes and tolerated is None:
+        raise OwnershipError(ambiguity_message(stack, clashes))
+    if tolerated is not None:
+        tolerated[kind] = tuple(clashes)
+    return {n: min(rs, key=_created) for n, rs in by_name.items()}
+
+
+def retagged_metadata(metadata: Mapping[str, Any] | None, tags: Mapping[str, str] | None) -> dict[str, Any]:
+    """``metadata`` with its reserved keys replaced by ``tags`` (None: removed), the rest kept.
+    For the kinds whose ownership lives in ``metadata`` (import, moved, forget)."""
+    kept = {k: v for k, v in (metadata or {}).items() if k not in RESERVED_METADATA_KEYS}
+    merged = {**kept, **(tags or {})}
+    if len(merged) > METADATA_MAX_PAIRS:
+        raise UsageError(
+            f"the object has {len(kept)} metadata keys of its own; with asstctl's "
+            f"{len(tags or {})} it would exceed the API's limit of {METADATA_MAX_PAIRS}: remove some first"
         )
-    return {n: rs[0] for n, rs in by_name.items()}
+    return merged
+
+
+@dataclass(frozen=True)
+class ForeignClaim:
+    """A live object another stack claims at an address this project declares."""
+
+    address: str
+    stack: str
+    id: str
+
+
+def foreign_claims(
+    stack: str, kind: str, raws: Sequence[Mapping[str, Any]], declared: Iterable[str]
+) -> list[ForeignClaim]:
+    """Objects of ``kind`` tagged with another stack at one of the ``declared`` names that
+    ``stack`` does not own yet (a renamed ``stack:`` would plan them as duplicates)."""
+    wanted = set(declared)
+    ours = {n for r in raws if (n := claim(r, stack, kind)) is not None}
+    found: list[ForeignClaim] = []
+    for raw in raws:
+        meta = raw.get("metadata")
+        other = meta.get(META_STACK) if isinstance(meta, Mapping) else None
+        if not isinstance(other, str) or other == stack:
+            continue
+        name = claim(raw, other, kind)
+        if name is not None and name in wanted and name not in ours:
+            found.append(ForeignClaim(f"{kind}.{name}", other, str(raw.get("id"))))
+    return found
+
+
+def stack_move_note(stack: str, found: Sequence[ForeignClaim]) -> tuple[str, ...]:
+    """The plan note for :func:`foreign_claims` (empty when there are none)."""
+    if not found:
+        return ()
+    stacks = sorted({f.stack for f in found})
+    sample = ", ".join(f"{f.address} ({f.id}, stack {f.stack})" for f in found[:3])
+    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    return (
+        f"Warning: stack '{stack}' owns nothing at {len(found)} declared address"
+        f"{'es' if len(found) != 1 else ''} that stack {' / '.join(repr(s) for s in stacks)} holds: "
+        f"{sample}{more}. If you renamed 'stack:' in asstctl.yaml, this plan creates duplicates: "
+        f"move the stack instead with 'asstctl import --from-stack {stacks[0]}' (see \"Stack moves\" "
+        "in the README), or set 'stack:' back.",
+    )

@@ -97,6 +97,17 @@ class ResourceChange:
 
 
 @dataclass(frozen=True)
+class Moved:
+    """A live object that keeps its id under a new address (``moved:`` in ``asstctl.yaml``):
+    apply re-tags it; its other changes are planned under ``to``."""
+
+    source: str
+    """The address the object claims now (``assistant.old``)."""
+    to: str
+    id: str
+
+
+@dataclass(frozen=True)
 class Plan:
     """A complete plan for one stack. Rendered by several views; executed by apply."""
 
@@ -115,10 +126,14 @@ class Plan:
     destroy: bool = False
     project_fingerprint: str = ""
     live_fingerprints: dict[str, str] = field(default_factory=dict)
+    moves: tuple[Moved, ...] = ()
+    """Objects re-tagged under a new address before anything else (``moved:``)."""
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.orphan_files or self.uploads) or any(c.action.is_change for c in self.changes)
+        return bool(self.orphan_files or self.uploads or self.moves) or any(
+            c.action.is_change for c in self.changes
+        )
 
     def summary(self) -> dict[str, int]:
         add = sum(1 for c in self.changes if c.action in (Action.CREATE, Action.REPLACE))

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from asstctl.core.live import LiveObject, LiveState
 from asstctl.core.model import LocalFile, Project
@@ -161,6 +161,85 @@ class Kind(Protocol):
 
     def steps(self, change: ResourceChange, desired: Any | None, ctx: ApplyContext) -> list[Step]:
         """The apply steps for one change (keys start with the change's address)."""
+        ...
+
+
+class ObjectAPI(Protocol):
+    """One-object reads and idempotent writes by API path, for the commands that change what an
+    object claims (``import``, ``forget``, ``moved``, ambiguity recovery) — never for apply's
+    resource writes, which go through the :class:`~asstctl.remote.writer.Writer`. Errors are
+    :class:`~asstctl.errors.AsstctlError` lines naming ``what``."""
+
+    stack: str
+
+    def get(self, what: str, path: str, *, beta: str | None) -> JSON | None:
+        """The object at ``path`` (None: the endpoint answers 404)."""
+        ...
+
+    def list_all(self, what: str, path: str, params: Mapping[str, Any], *, beta: str | None) -> list[JSON]:
+        """Every object of a cursor-paginated list."""
+        ...
+
+    def post(self, what: str, path: str, body: Mapping[str, Any], *, beta: str | None) -> JSON:
+        """An idempotent modification (metadata, attributes)."""
+        ...
+
+    def delete(self, what: str, path: str, *, beta: str | None) -> None:
+        """Delete the object at ``path`` (already gone counts as done)."""
+        ...
+
+
+@dataclass(frozen=True)
+class TagWrite:
+    """One planned write changing what a live object claims. ``description`` is what
+    ``--dry-run`` and the prompts show; nothing is sent until ``run`` is called."""
+
+    description: str
+    run: Callable[[], None]
+
+
+@dataclass(frozen=True)
+class Retagging:
+    """What re-tagging one live object takes: its writes, and remarks for the user (e.g. which
+    attached files were claimed, and which the next apply uploads again)."""
+
+    writes: tuple[TagWrite, ...]
+    notes: tuple[str, ...] = ()
+
+
+@runtime_checkable
+class Adoptable(Protocol):
+    """The per-kind hooks behind ``asstctl import``, ``forget``, ``moved:`` and ambiguity recovery.
+
+    Every kind should implement them (the commands refuse a kind that does not, naming it).
+    A kind whose ownership tags live in ``metadata`` builds its object write with
+    :func:`asstctl.core.ownership.retagged_metadata` (user metadata kept, reserved keys
+    replaced or removed, the API's 16-key limit checked); children carrying tags of their own
+    (a vector store's file attachments) are re-tagged in the same :class:`Retagging`.
+    """
+
+    name: str
+
+    def retrieve(self, api: ObjectAPI, obj_id: str) -> JSON | None:
+        """The raw live object ``obj_id`` of this kind, as a list call returns it (None: this
+        endpoint has no such object of this kind, or does not serve the kind at all)."""
+        ...
+
+    def retag(
+        self, api: ObjectAPI, raw: JSON, tags: Mapping[str, str] | None, desired: Any | None
+    ) -> Retagging:
+        """The writes that make live object ``raw`` carry the ownership ``tags``
+        (:func:`~asstctl.core.ownership.ownership_metadata`; None: no tags at all — ``forget``),
+        touching nothing else. ``desired`` is the declared record when adopting (``import``):
+        then children are claimed where they match it (a vector store claims each attached File
+        whose name and size match a declared file, tagging the attachment with that file's path
+        and sha256) and the notes say what the next apply does about the rest. With ``desired``
+        None (``moved``, ``forget``) only the object itself and, for ``forget``, its children's
+        tags change. Reads may happen here; writes only in the returned ``TagWrite.run``."""
+        ...
+
+    def remove(self, api: ObjectAPI, raw: JSON) -> None:
+        """Delete live object ``raw`` (one claimant of an ambiguous address). Files it uses stay."""
         ...
 
 

@@ -14,6 +14,7 @@ from asstctl.errors import Diagnostic, ManifestError, UsageError
 from asstctl.manifest.build import Builder
 from asstctl.manifest.files import FileProblem, contained, is_glob, sha256_file
 from asstctl.manifest.hashcache import hash_cache
+from asstctl.manifest.moved import read_moves
 from asstctl.manifest.schema import schema_diagnostics
 from asstctl.manifest.yaml_loader import YamlDocument, load_yaml_file
 
@@ -101,7 +102,8 @@ def _load(root: Path) -> Project:
             known = f" (declared: {', '.join(declared)})" if declared else ""
             builder.error(ref.doc, ref.path, f"no {ref.kind} is named '{ref.name}'{known}; {fix}")
 
-    diagnostics += builder.diagnostics
+    moves, problems = read_moves(config.doc, {r.address for rs in records.values() for r in rs})
+    diagnostics += builder.diagnostics + problems
     if diagnostics:
         raise ManifestError(diagnostics)
     return Project(
@@ -110,6 +112,7 @@ def _load(root: Path) -> Project:
         base_url=config.base_url,
         fingerprint=_fingerprint(root, manifest_paths, builder.inputs),
         resources={kind: tuple(sorted(rs, key=lambda r: r.name)) for kind, rs in records.items()},
+        settings={"moved": moves},
     )
 
 

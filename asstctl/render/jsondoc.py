@@ -7,6 +7,7 @@ Shape (``format_version`` changes on any incompatible change)::
                            "before", "after", "requires_replace", "changed_attributes",
                            "prevent_destroy", "file_changes", "unchanged_files"}],
      "uploads": [path], "orphan_files": [file id],
+     "moved": [{"from", "to", "id"}] (only when non-empty),
      "summary": {"add": int, "change": int, "destroy": int}}
 """
 
@@ -31,7 +32,12 @@ def plan_document(plan: Plan) -> dict[str, JSON]:
         "uploads": list(plan.uploads),
         "orphan_files": list(plan.orphan_files),
         "summary": plan.summary(),
-    }
+    } | _moved(plan)
+
+
+def _moved(plan: Plan) -> dict[str, JSON]:
+    """``moved`` (``moved:`` in asstctl.yaml), present only when something moves."""
+    return {"moved": [{"from": m.source, "to": m.to, "id": m.id} for m in plan.moves]} if plan.moves else {}
 
 
 def render_json(plan: Plan) -> str:

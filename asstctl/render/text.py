@@ -71,6 +71,10 @@ def render_text(plan: Plan, *, color: bool) -> str:
         w.add(w.paint(NO_CHANGES, "bold"))
         return "\n".join(w.lines) + "\n"
     w.add("asstctl will perform the following actions:")
+    for m in plan.moves:  # ``moved:`` (the object keeps its id; apply re-tags it)
+        w.add()
+        w.add(w.paint(f"  # {m.source} has moved to {m.to}", "bold"))
+        w.plain(INDENT, f"id = {scalar(m.id)}")
     for change in changed:
         w.add()
         _resource(w, change)

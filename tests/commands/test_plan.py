@@ -118,7 +118,8 @@ def test_ambiguous_ownership_stops_the_plan(demo: Path, emulator: Any, sdk: open
     assert f"ambiguous ownership: assistant.support is claimed by {b.id} and {a.id}" in result.stderr or (
         f"ambiguous ownership: assistant.support is claimed by {a.id} and {b.id}" in result.stderr
     )
-    assert "delete the one you do not want" in result.stderr
+    assert "asstctl forget assistant.support --id" in result.stderr
+    assert "asstctl destroy --claimant" in result.stderr and "--all-claimants" in result.stderr
     assert result.stdout == ""
 
 

@@ -11,7 +11,7 @@ from asstctl.core.live import JSON, LiveObject, LiveState, fingerprint
 from asstctl.core.model import LocalFile, Project
 from asstctl.core.ownership import unique_claims
 from asstctl.core.plan import Action, ResourceChange
-from asstctl.errors import EndpointError
+from asstctl.errors import EndpointError, UsageError
 from asstctl.kinds.assistant import apply
 from asstctl.kinds.assistant.forms import (
     code_interpreter_file_ids,
@@ -21,7 +21,8 @@ from asstctl.kinds.assistant.forms import (
 )
 from asstctl.kinds.assistant.manifest import build_assistant
 from asstctl.kinds.assistant.model import DesiredAssistant
-from asstctl.kinds.base import ApplyContext, DiffContext, Fetched, Lister, Step
+from asstctl.kinds.base import ApplyContext, DiffContext, Fetched, Lister, ObjectAPI, Retagging, Step
+from asstctl.kinds.tagging import metadata_write, retrieve_json, with_stack_move_note
 
 if TYPE_CHECKING:
     from asstctl.manifest.build import Builder
@@ -61,7 +62,8 @@ class AssistantKind:
                 if want:
                     raise EndpointError(ASSISTANTS_GONE.format(base_url=lister.base_url))
                 return Fetched(objects={}, notes=(NO_ASSISTANTS_NOTE,), supported=False)
-            return interpret(lister.stack, raws)
+            got = interpret(lister.stack, raws)
+            return with_stack_move_note(got, lister.stack, self.name, raws, project, destroy=destroy)
 
         return result
 
@@ -125,6 +127,34 @@ class AssistantKind:
         self, change: ResourceChange, desired: DesiredAssistant | None, ctx: ApplyContext
     ) -> list[Step]:
         return apply.steps(change, desired, ctx)
+
+    # -- adoption (import, forget, moved) --------------------------------------------------
+
+    def retrieve(self, api: ObjectAPI, obj_id: str) -> JSON | None:
+        return retrieve_json(api, f"assistant {obj_id}", f"/assistants/{obj_id}", beta=BETA)
+
+    def retag(
+        self, api: ObjectAPI, raw: JSON, tags: Mapping[str, str] | None, desired: DesiredAssistant | None
+    ) -> Retagging:
+        obj_id = str(raw["id"])
+        if raw.get("object") not in (None, "assistant"):
+            raise UsageError(
+                f"{obj_id} is an assistant kept as a Responses configuration record; import, moved and "
+                "forget support assistant objects of the Assistants API only"
+            )
+        write = metadata_write(api, f"assistant {obj_id}", f"/assistants/{obj_id}", raw, tags, beta=BETA)
+        notes: tuple[str, ...] = ()
+        if desired is not None and code_interpreter_file_ids(raw):
+            notes = (
+                f"{desired.address}: code interpreter Files carry no owner and are not claimed; the next "
+                "apply uploads the declared files under this stack and references those instead",
+            )
+        return Retagging(writes=(write,), notes=notes)
+
+    def remove(self, api: ObjectAPI, raw: JSON) -> None:
+        obj_id = str(raw["id"])
+        api.delete(f"deleting assistant {obj_id}", f"/assistants/{obj_id}", beta=BETA)
+
 
 
 def interpret(stack: str, raws: Sequence[Mapping[str, JSON]]) -> Fetched:

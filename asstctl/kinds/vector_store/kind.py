@@ -12,8 +12,10 @@ from asstctl.core.model import LocalFile, Project
 from asstctl.core.normalize import user_attributes
 from asstctl.core.ownership import ATTR_PATH, ATTR_SHA256, ATTR_STACK, claim, unique_claims
 from asstctl.core.plan import Action, AttributeChange, FileAction, ResourceChange
-from asstctl.kinds.base import ApplyContext, DiffContext, Fetched, Lister, Step
+from asstctl.kinds.base import ApplyContext, DiffContext, Fetched, Lister, ObjectAPI, Retagging, Step
+from asstctl.kinds.tagging import retrieve_json, with_stack_move_note
 from asstctl.kinds.vector_store import apply, forms
+from asstctl.kinds.vector_store.adopt import retag_store
 from asstctl.kinds.vector_store.files import attach, diff_files
 from asstctl.kinds.vector_store.manifest import build_store
 from asstctl.kinds.vector_store.model import DesiredVectorStore
@@ -53,7 +55,8 @@ class VectorStoreKind:
                 )
                 for vs_id in owned
             }
-            return interpret(lister.stack, raws, {vs_id: job.result() for vs_id, job in jobs.items()})
+            got = interpret(lister.stack, raws, {vs_id: job.result() for vs_id, job in jobs.items()})
+            return with_stack_move_note(got, lister.stack, self.name, raws, project, destroy=destroy)
 
         return result
 
@@ -143,6 +146,20 @@ class VectorStoreKind:
         self, change: ResourceChange, desired: DesiredVectorStore | None, ctx: ApplyContext
     ) -> list[Step]:
         return apply.steps(change, desired, ctx)
+
+    # -- adoption (import, forget, moved) --------------------------------------------------
+
+    def retrieve(self, api: ObjectAPI, obj_id: str) -> JSON | None:
+        return retrieve_json(api, f"vector store {obj_id}", f"/vector_stores/{obj_id}", beta=BETA)
+
+    def retag(
+        self, api: ObjectAPI, raw: JSON, tags: Mapping[str, str] | None, desired: DesiredVectorStore | None
+    ) -> Retagging:
+        return retag_store(api, raw, tags, desired)
+
+    def remove(self, api: ObjectAPI, raw: JSON) -> None:
+        obj_id = str(raw["id"])
+        api.delete(f"deleting vector store {obj_id}", f"/vector_stores/{obj_id}", beta=BETA)
 
 
 # --- interpretation (pure) -----------------------------------------------------------------
