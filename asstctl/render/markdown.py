@@ -33,6 +33,8 @@ def render_markdown(plan: Plan) -> str:
     for note in plan.notes:
         out += [f"> [!NOTE]\n> {note}", ""]
     out += ["| | Address | Action | Reason |", "|---|---|---|---|"]
+    for m in plan.moves:  # ``moved:``: the object keeps its id, apply re-tags it
+        out.append(f"| `~` | `{m.to}` | moved | from `{m.source}` (`{m.id}`) |")
     changed = [c for c in plan.changes if c.action.is_change]
     for c in changed:
         out.append(f"| `{SYMBOL[c.action]}` | `{c.address}` | {_ACTION[c.action]} | {_cell(c.reason)} |")

@@ -5,6 +5,7 @@ API wherever assistants are not the point."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +163,10 @@ def test_moved_keeps_the_object_and_its_id(tmp_path: Path, emulator: Any) -> Non
     assert plan.exit_code == 2, plan.output
     assert "# assistant.plain has moved to assistant.brief" in plan.stdout
     assert "will be created" not in plan.stdout and "destroyed" not in plan.stdout
+    doc = json.loads(asstctl(emulator, project, "plan", "--format", "json").stdout)
+    assert doc["moved"] == [{"from": "assistant.plain", "to": "assistant.brief", "id": old_id}]
+    markdown = asstctl(emulator, project, "plan", "--format", "markdown").stdout
+    assert "| moved | from `assistant.plain`" in markdown
 
     applied = asstctl(emulator, project, "apply", "--auto-approve")
     assert applied.exit_code == 0, applied.output
