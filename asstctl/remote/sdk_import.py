@@ -40,21 +40,40 @@ class _DeferredInit:
         assert spec is not None and spec.submodule_search_locations is not None
         name, real = spec.name, self.real
         where = list(spec.submodule_search_locations)
+        state = {"running": False}
 
         def __getattr__(attr: str) -> object:
             if attr.startswith("__"):
                 raise AttributeError(attr)
-            if any(
-                os.path.exists(os.path.join(d, f"{attr}.py")) or os.path.isdir(os.path.join(d, attr))
-                for d in where
-            ):
+            if any(_has_submodule(d, attr) for d in where):
                 return importlib.import_module(f"{name}.{attr}")
-            module.__dict__.pop("__getattr__", None)
-            module.__loader__ = real
-            real.exec_module(module)
+            with _module_lock(name):  # the lock an import of the package would hold (threads wait)
+                if module.__dict__.get("__getattr__") is __getattr__:
+                    if state["running"]:  # its own __init__ asking: a partially initialised module
+                        raise AttributeError(
+                            f"partially initialized module {name!r} has no attribute {attr!r}"
+                        )
+                    state["running"] = True
+                    module.__loader__ = real
+                    real.exec_module(module)
+                    if module.__dict__.get("__getattr__") is __getattr__:
+                        del module.__dict__["__getattr__"]
             return getattr(module, attr)
 
         module.__getattr__ = __getattr__  # type: ignore[method-assign]
+
+
+def _has_submodule(directory: str, name: str) -> bool:
+    return os.path.exists(os.path.join(directory, f"{name}.py")) or os.path.isdir(
+        os.path.join(directory, name)
+    )
+
+
+def _module_lock(name: str) -> Any:
+    """The import system's own lock for module ``name`` (so its deadlock detection applies)."""
+    from importlib import _bootstrap
+
+    return _bootstrap._ModuleLockManager(name)  # type: ignore[attr-defined]
 
 
 class _Finder:

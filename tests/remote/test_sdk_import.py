@@ -69,3 +69,39 @@ def test_the_console_script_flushes_its_output_and_keeps_the_exit_code(tmp_path:
     )
     assert done.returncode == 1
     assert "a.yaml:3" in done.stdout + done.stderr
+
+
+_RACE = textwrap.dedent(
+    """
+    import threading
+    from asstctl.remote.sdk_import import defer_package_inits
+    defer_package_inits()
+    import openai._client
+    names = [("openai", "NotFoundError"), ("openai.types.beta", "Assistant"),
+             ("openai.types.responses", "Response"), ("openai.types", "FileObject"),
+             ("openai.types.vector_stores", "VectorStoreFile"), ("openai", "OpenAI")] * 4
+    barrier = threading.Barrier(len(names))
+    errors = []
+
+    def touch(module_name, attr):
+        import importlib
+        barrier.wait()
+        try:
+            getattr(importlib.import_module(module_name), attr)
+        except BaseException as exc:
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=touch, args=pair) for pair in names]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    print("errors:", errors)
+    """
+)
+
+
+def test_threads_touching_deferred_packages_at_once_all_get_them() -> None:
+    for _ in range(5):
+        out = subprocess.run(
+            [sys.executable, "-c", _RACE], capture_output=True, text=True, check=True, env=_env(), timeout=60
+        ).stdout
+        assert out.strip() == "errors: []", out
