@@ -40,20 +40,25 @@ def find_assistant(project: Project, address: str) -> DesiredAssistant:
 def open_conversation(
     endpoint: Endpoint, project: Project, live: LiveState, desired: DesiredAssistant
 ) -> tuple[Conversation, str]:
-    """The conversation with ``desired`` on the API it is deployed to, and a line saying which."""
+    """The conversation with ``desired`` on the API it is deployed to, and a line saying which:
+    the Assistants API when the assistant is live there (the deploy target is not
+    ``responses``); an error when the target is ``api`` and it is not; else the Responses API."""
+    setting = str(project.settings.get("assistants_target") or "auto")
     target = dict(getattr(live, "targets", {}) or {}).get("assistant")
     obj = live.resources.get("assistant", {}).get(desired.name)
     where = endpoint.base_url
-    if target == "api" or (target is None and live.assistants_supported and obj is not None):
-        if obj is None:
-            raise EndpointError(
-                f"{desired.address} is not deployed at {where}: run asstctl apply first"
-                + (" (with --sandbox)" if endpoint.sandbox else "")
-            )
+    on_api = "responses" not in (setting, target) and live.assistants_supported
+    if on_api and obj is not None:
         chat = AssistantsChat(endpoint.client, obj.id, base_url=where)
         return chat, f"{desired.address} ({obj.id}) on the Assistants API"
+    if setting == "api":
+        raise EndpointError(f"{desired.address} {_apply_hint(endpoint.sandbox, where)}")
     request = responses_kwargs(desired, project, live, sandbox=endpoint.sandbox, where=where)
     return ResponsesChat(endpoint.client, request, base_url=where), f"{desired.address} on the Responses API"
+
+
+def _apply_hint(sandbox: bool, where: str) -> str:
+    return f"is not deployed at {where}: run asstctl apply{' --sandbox' if sandbox else ''} first"
 
 
 def responses_kwargs(
@@ -64,10 +69,7 @@ def responses_kwargs(
     ids = live_ids(desired, live)
     missing = [ref for ref in _references(desired) if ref not in ids]
     if missing:
-        raise EndpointError(
-            f"{missing[0]} (used by {desired.address}) is not deployed at {where}: "
-            f"run asstctl apply{' --sandbox' if sandbox else ''} first"
-        )
+        raise EndpointError(f"{missing[0]} (used by {desired.address}) {_apply_hint(sandbox, where)}")
     return _render(desired, ids)
 
 

@@ -28,6 +28,7 @@ from asstctl.remote.chat_events import (
     Usage,
     api_errors,
     compact,
+    start_once,
 )
 
 ENDED = ("completed", "failed", "cancelled", "expired", "incomplete")
@@ -46,19 +47,21 @@ class AssistantsChat:
         """The run in progress (between its creation and its end), for :meth:`cancel`."""
 
     def turn(self, message: str, answer: Answer, deadline: Deadline) -> Iterator[ChatEvent]:
-        runs = self.client.beta.threads.runs
+        runs = self.client.with_options(max_retries=0).beta.threads.runs  # see start_once
         if self.thread_id is None:
             with api_errors(self.base_url, "creating a thread", deadline):
-                self.thread_id = self.client.beta.threads.create(timeout=deadline.remaining()).id
+                threads = self.client.with_options(max_retries=0).beta.threads
+                self.thread_id = start_once(deadline, threads.create).id
         thread_id = self.thread_id
         turn = _Turn()
         with api_errors(self.base_url, "starting a run", deadline):
-            stream: Iterable[Any] = runs.create(
+            stream: Iterable[Any] = start_once(
+                deadline,
+                runs.create,
                 thread_id=thread_id,
                 assistant_id=self.assistant_id,
                 additional_messages=[{"role": "user", "content": message}],
                 stream=True,
-                timeout=deadline.remaining(),
             )
         while True:
             with api_errors(self.base_url, "running the assistant", deadline):
@@ -75,14 +78,16 @@ class AssistantsChat:
                     output = answer(call)
                 outputs.append({"tool_call_id": call.call_id, "output": output})
                 yield ToolResult(call.call_id, call.name, output)
-            assert self.active_run is not None
+            run_id = self.active_run
+            assert run_id is not None
             with api_errors(self.base_url, "submitting tool outputs", deadline):
-                stream = runs.submit_tool_outputs(
-                    run_id=self.active_run,
+                stream = start_once(
+                    deadline,
+                    runs.submit_tool_outputs,
+                    run_id=run_id,
                     thread_id=thread_id,
-                    tool_outputs=outputs,  # type: ignore[arg-type]
+                    tool_outputs=outputs,
                     stream=True,
-                    timeout=deadline.remaining(),
                 )
             turn.calls = []
         self.active_run = None

@@ -15,7 +15,7 @@ import importlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 import openai
 
@@ -23,6 +23,7 @@ from asstctl.errors import AsstctlError, EndpointError
 from asstctl.remote.errors import translate
 
 TERMINAL_OK = "completed"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,22 @@ def _transport_errors() -> tuple[type[Exception], type[Exception]]:
             continue
         return module.TimeoutException, module.HTTPError
     return openai.APITimeoutError, openai.APIConnectionError
+
+
+def start_once(deadline: Deadline, request: Callable[..., T], **kwargs: Any) -> T:
+    """Send a request that starts model work (a run, a response) with the time left as its
+    timeout. The client must not retry it (``max_retries=0``): a resent request after a timeout
+    or a 5xx could start the work twice. Only a 429, which started nothing, is sent again, with
+    backoff, while the deadline allows."""
+    delay = 1.0
+    while True:
+        try:
+            return request(**kwargs, timeout=deadline.remaining())
+        except openai.RateLimitError:
+            if deadline.remaining() <= delay:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 20.0)
 
 
 def compact(text: str, limit: int = 200) -> str:

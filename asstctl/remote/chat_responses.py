@@ -28,6 +28,7 @@ from asstctl.remote.chat_events import (
     Usage,
     api_errors,
     compact,
+    start_once,
 )
 
 _FINAL = ("response.completed", "response.incomplete", "response.failed")
@@ -52,9 +53,9 @@ class ResponsesChat:
         while True:
             chained = {} if self.previous is None else {"previous_response_id": self.previous}
             with api_errors(self.base_url, "asking the assistant", deadline):
-                create: Any = self.client.responses.create  # kwargs rendered from the manifest
-                self._stream = create(
-                    **self.request, **chained, input=inputs, stream=True, timeout=deadline.remaining()
+                create = self.client.with_options(max_retries=0).responses.create  # see start_once
+                self._stream = start_once(
+                    deadline, create, **self.request, **chained, input=inputs, stream=True
                 )
                 for event in self._stream:
                     deadline.remaining()

@@ -50,16 +50,17 @@ FILES = {
 
 def deploy(emulator_factory: Any, tmp_path: Path, api: str, **knobs: Any) -> tuple[Any, Path]:
     """The support project applied, and the emulator to talk to it on: with the Assistants API
-    (``assistants``), or the same state served without it (``responses``: OpenAI today)."""
+    (``assistants``), or the same state served without it (``responses``: OpenAI today); the
+    emulator ``knobs`` apply after the deploy."""
     project = make_project(tmp_path / "project", MANIFEST, FILES)
     state = tmp_path / "state.json"
-    emu = emulator_factory(state_path=state, **({} if api == "responses" else knobs))
+    emu = emulator_factory(state_path=state)
     applied = asstctl(emu, project, "apply", "--auto-approve")
     assert applied.exit_code == 0, applied.output
-    if api == "assistants":
+    if api == "assistants" and not knobs:
         return emu, project
     emu.stop()
-    return emulator_factory(state_path=state, no_assistants=True, **knobs), project
+    return emulator_factory(state_path=state, no_assistants=api == "responses", **knobs), project
 
 
 def threads_left(emu: Any) -> int:

@@ -242,3 +242,71 @@ def test_not_applied_says_so(emulator: Any, tmp_path: Path) -> None:
         and "run asstctl apply" in result.stderr
     )
     assert emulator.stats()["writes"] == 0
+
+
+def test_timeout_stops_the_turn(emulator_factory: Any, tmp_path: Path, api: str) -> None:
+    emu, project = deploy(emulator_factory, tmp_path, api, latency_ms=1500)
+
+    result = asstctl(emu, project, "run", "support", "hello", "--timeout", "1s")
+
+    assert result.exit_code == 1
+    assert "Error: the assistant did not finish within 1s" in result.stderr and "--timeout" in result.stderr
+    assert result.stdout == ""
+
+
+# ---------------------------------------------------------------- every request against the spec
+
+
+def _nullable(node: Any) -> Any:
+    """OpenAPI 3.0's ``nullable: true`` read as ``| null`` (as tests/emulator/test_runtime.py does)."""
+    if isinstance(node, list):
+        return [_nullable(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    node = {k: _nullable(v) for k, v in node.items()}
+    if node.pop("nullable", False):
+        return {"anyOf": [node, {"type": "null"}]} if node else {}
+    return node
+
+
+def test_every_request_conforms_to_the_spec(
+    emulator_factory: Any, tmp_path: Path, api: str, shared_api: Path
+) -> None:
+    import jsonschema
+    import yaml
+
+    spec = yaml.safe_load((shared_api / "openai-runtime-subset.yaml").read_text())
+    components = _nullable(spec["components"])
+    emu, project = deploy(emulator_factory, tmp_path, api)
+    seen: list[Any] = []
+    emu.set_recorder(seen.append)
+
+    asstctl(emu, project, "run", "support", CALL, "--tool-output", 'get_order={"ok":true}')
+    asstctl(emu, project, "run", "support", "search returns", "--format", "json")
+    asstctl(emu, project, "run", "support", CALL)  # no output: the run is cancelled
+    run_cli("-C", str(project), "run", "support", env=cli_env(emu), stdin="hi\nhello again\n")
+
+    mine = [ex for ex in seen if ex.template.startswith(("/v1/threads", "/v1/responses"))]
+    used = {(ex.method, ex.template) for ex in mine}
+    for ex in mine:
+        assert ex.status == 200, (ex.method, ex.path, ex.response_body)
+        op = spec["paths"][ex.template.removeprefix("/v1")][ex.method.lower()]
+        content = op.get("requestBody", {}).get("content", {})
+        if content and ex.request_body is not None:
+            (media,) = content.values()
+            schema = {**media["schema"], "components": components}
+            errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(ex.request_body), key=str)
+            assert not errors, (
+                f"{ex.method} {ex.template}: {errors[0].message} at {list(errors[0].absolute_path)}"
+            )
+    if api == "assistants":
+        assert used == {
+            ("POST", "/v1/threads"),
+            ("POST", "/v1/threads/{thread_id}/runs"),
+            ("POST", "/v1/threads/{thread_id}/runs/{run_id}/submit_tool_outputs"),
+            ("POST", "/v1/threads/{thread_id}/runs/{run_id}/cancel"),
+            ("DELETE", "/v1/threads/{thread_id}"),
+        }
+    else:
+        assert used == {("POST", "/v1/responses"), ("DELETE", "/v1/responses/{response_id}")}
+    assert_nothing_left(emu)
