@@ -20,6 +20,7 @@ from asstctl.errors import AsstctlError
 from asstctl.executor import ApplyResult, check_prevent_destroy, execute
 from asstctl.manifest import load_project
 from asstctl.progress import Reporter
+from asstctl.remote.attach import Capabilities
 from asstctl.remote.writer import BatchOutcome, Writer
 
 MANIFEST = """\
@@ -244,9 +245,16 @@ class CountingWriter(Writer):
         self.batches.append(len(files))
         return f"vsfb_{len(self.batches)}"
 
+        self.held: list[dict[str, Any]] = []
+        self.capabilities = Capabilities()
     def wait_batch(self, address: str, store_id: str, batch_id: str, *args: Any, **kw: Any) -> BatchOutcome:
-        return BatchOutcome(completed=self.batches[int(batch_id.split("_")[1]) - 1], failed=())
+        n = self.batches[int(batch_id.split("_")[1]) - 1]
+        return BatchOutcome(completed=n, failed=(), total=n)
 
+    def list_store_files(self, address: str, store_id: str) -> list[Any]:
+        return self.held
+
+        self.held += [{"id": f["file_id"], "attributes": f["attributes"]} for f in files]
 
 def test_large_attachments_are_split_into_batches_of_2000() -> None:
     files = tuple(

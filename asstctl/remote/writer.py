@@ -33,6 +33,7 @@ from asstctl.core.model import LocalFile
 from asstctl.core.ownership import META_ADDRESS, META_STACK, upload_filename
 from asstctl.errors import AsstctlError
 from asstctl.remote import rest as api
+from asstctl.remote.attach import Capabilities
 from asstctl.remote.errors import translate
 from asstctl.remote.upload_body import FileChangedError, PlannedBytes
 
@@ -62,6 +63,8 @@ class BatchOutcome:
     completed: int
     failed: tuple[FailedIngestion, ...]
     timed_out: bool = False
+    total: int | None = None
+    """Files the batch counts (``file_counts.total``): fewer than sent means some were not attached."""
 
 
 def _retry_after(response: Any) -> float | None:
@@ -109,7 +112,8 @@ def _unknown_note(unknown: bool) -> str:
 class Writer:
     """The write half of the remote layer, for one stack on one endpoint.
 
-    Thread-safe: it holds no mutable state besides the SDK clients.
+    Thread-safe: it holds no mutable state besides the SDK clients and what it learned of the
+    endpoint (:class:`~asstctl.remote.attach.Capabilities`, locked).
     """
 
     def __init__(
@@ -131,6 +135,8 @@ class Writer:
         self._poll_timeout = poll_timeout
 
     # -- error handling ------------------------------------------------------------------
+        self.capabilities = Capabilities()
+        """What this endpoint was found to do with file batches (``remote.attach``)."""
 
     def _fail(self, exc: openai.OpenAIError, what: str) -> AsstctlError:
         return translate(exc, base_url=self._base_url, what=what)
@@ -331,12 +337,27 @@ class Writer:
                             message=err.message if err else f"ingestion {state}",
                         )
                     )
-        return BatchOutcome(completed=counts.completed, failed=tuple(failed))
+        return BatchOutcome(completed=counts.completed, failed=tuple(failed), total=counts.total)
+
+    def attach_ids(self, address: str, store_id: str, file_ids: list[str], chunking: Any = None) -> str:
+        """A file batch of ``file_ids`` (no per-file attributes); return the batch id."""
+        extra = {} if chunking is None else {"chunking_strategy": chunking}
+        return self._call(
+            f"attaching {len(file_ids)} files to {address}",
+            lambda: self._client.vector_stores.file_batches.create(store_id, file_ids=file_ids, **extra).id,
+        )
+
+    def list_store_files(self, address: str, store_id: str) -> list[Any]:
+        """Every file of a store, as raw JSON (``remote.attach`` checks what it holds)."""
+        path = f"/vector_stores/{store_id}/files"
+        what = f"checking the files of {address}"
+        return self._call(what, lambda: api.list_all(self._client, path, {"limit": 100}, beta=True))
 
     def update_attributes(
         self, address: str, store_id: str, file_id: str, attributes: Mapping[str, Any]
-    ) -> None:
-        self._call(
+    ) -> dict[str, Any]:
+        """Replace one attached file's attributes; return the attributes the answer shows."""
+        answer = self._call(
             f"updating attributes of {file_id} in {address}",
             lambda: self._client.vector_stores.files.update(
                 file_id, vector_store_id=store_id, attributes=dict(attributes)
@@ -350,6 +371,7 @@ class Writer:
         )
 
     # -- assistants ----------------------------------------------------------------------
+        return dict(answer.attributes or {})
 
     def create_assistant(self, address: str, body: Mapping[str, Any]) -> str:
         """Create an assistant (``None`` fields are left out: on create, absent is the default)."""

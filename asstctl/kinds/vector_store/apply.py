@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
-from typing import Any
 
-from asstctl.core.limits import FILE_BATCH_MAX_FILES as BATCH_LIMIT
 from asstctl.core.model import LocalFile
 from asstctl.core.plan import Action, FileAction, ResourceChange
 from asstctl.kinds.base import ApplyContext, IngestionFailure, Step
 from asstctl.kinds.vector_store.forms import attachment_attributes, chunking_request, vector_store_body
 from asstctl.kinds.vector_store.model import DesiredVectorStore
+from asstctl.remote.attach import Entry, attach, set_attributes
 
 
 def steps(c: ResourceChange, v: DesiredVectorStore | None, ctx: ApplyContext) -> list[Step]:
@@ -62,11 +60,11 @@ def _files(c: ResourceChange, v: DesiredVectorStore, ctx: ApplyContext) -> Calla
         store_id = ctx.id_of(c.address)
         assert store_id is not None
         by_path = {f.path: f for f in v.files}
-        attach: list[LocalFile] = []
+        attaching: list[LocalFile] = []
         detach_after: list[str] = []
         updated = detached = 0
         if c.action in (Action.CREATE, Action.REPLACE):
-            attach = list(v.files)
+            attaching = list(v.files)
         else:
             for fc in c.file_changes:
                 local = by_path.get(fc.path)
@@ -74,54 +72,54 @@ def _files(c: ResourceChange, v: DesiredVectorStore, ctx: ApplyContext) -> Calla
                     ctx.writer.detach(c.address, store_id, fc.file_id)
                     detached += fc.action is FileAction.DETACH
                 if fc.action is FileAction.UPDATE_ATTRIBUTES and local is not None and fc.file_id:
-                    ctx.writer.update_attributes(
-                        c.address, store_id, fc.file_id, attachment_attributes(local, ctx.stack)
-                    )
+                    attrs = attachment_attributes(local, ctx.stack)
+                    set_attributes(ctx.writer, c.address, store_id, fc.file_id, attrs, path=local.path)
                     updated += 1
                 if fc.action in (FileAction.ATTACH, FileAction.REPLACE, FileAction.REATTACH) and local:
-                    attach.append(local)
+                    attaching.append(local)
                 if fc.action is FileAction.REPLACE and fc.file_id:
                     detach_after.append(fc.file_id)
-        _attach(c.address, store_id, v, attach, ctx)
+        note = _attach(c.address, store_id, v, attaching, ctx)
         for file_id in detach_after:
             ctx.writer.detach(c.address, store_id, file_id)
-        tally = ((len(attach), "attached"), (updated, "updated"), (detached + len(detach_after), "detached"))
+        tally = (
+            (len(attaching), "attached"),
+            (updated, "updated"),
+            (detached + len(detach_after), "detached"),
+        )
         parts = [f"{n} {what}" for n, what in tally if n]
-        return ", ".join(parts) or "unchanged"
+        return (", ".join(parts) or "unchanged") + note
 
     return run
 
 
 def _attach(
     address: str, store_id: str, v: DesiredVectorStore, files: list[LocalFile], ctx: ApplyContext
-) -> None:
-    """Attach ``files`` in batches of at most :data:`BATCH_LIMIT`, then wait for ingestion."""
+) -> str:
+    """Attach ``files`` (checked: see ``remote.attach``), report ingestion failures, and return
+    the note on the attach path used (empty on the documented batch path)."""
     if not files:
-        return
-    chunking = chunking_request(v)
-    entries: list[dict[str, Any]] = []
-    path_of: dict[str, str] = {}
-    for f in files:
-        entry: dict[str, Any] = {"file_id": ctx.file_id(f), "attributes": attachment_attributes(f, ctx.stack)}
-        if chunking is not None:
-            entry["chunking_strategy"] = chunking
-        entries.append(entry)
-        path_of[entry["file_id"]] = f.path
+        return ""
+    entries = [Entry(ctx.file_id(f), f.path, attachment_attributes(f, ctx.stack)) for f in files]
+    path_of = {e.file_id: e.path for e in entries}
     ctx.reporter.add_total("indexed", len(entries))
-    batch_ids = [
-        ctx.writer.attach_batch(address, store_id, entries[i : i + BATCH_LIMIT])
-        for i in range(0, len(entries), BATCH_LIMIT)
-    ]
-    for batch_id in batch_ids:
-        outcome = ctx.writer.wait_batch(
-            address, store_id, batch_id, functools.partial(ctx.reporter.indexed, batch_id), ctx.stop
-        )
+    outcome = attach(
+        ctx.writer,
+        address,
+        store_id,
+        entries,
+        chunking_request(v),
+        on_progress=ctx.reporter.indexed,
+        stop=ctx.stop,
+    )
+    for batch_id, result in outcome.batches:
         failures = [
             IngestionFailure(address, path_of.get(f.file_id, "?"), f.file_id, f.code, f.message)
-            for f in outcome.failed
+            for f in result.failed
         ]
-        if outcome.timed_out:
+        if result.timed_out:
             failures.append(
                 IngestionFailure(address, "(batch)", batch_id, "timeout", "ingestion did not finish in time")
             )
         ctx.ingestion_failed(failures)
+    return outcome.note
