@@ -140,9 +140,14 @@ def test_ingestion_failures_are_reported_and_the_rest_completes(
 ) -> None:
     emu = emulator_factory(processing_delay_ms=20)
     project = make_project(tmp_path)
-    (tmp_path / "assistants/docs/a.md").write_bytes(b"")  # emptied after validation: ingestion fails
 
+    def empty_on_arrival(exchange: Any) -> None:  # the API finds a.md empty: its ingestion fails
+        if exchange.template == "/v1/files" and exchange.response_body["filename"].endswith("~a.md"):
+            emu.store.files.items[exchange.response_body["id"]]["bytes"] = 0
+
+    emu.set_recorder(empty_on_arrival)
     result = run(build_plan(project, empty_live("ex")), project, empty_live("ex"), emu, 8)
+    emu.set_recorder(None)
 
     assert not result.failed and not result.skipped
     (failure,) = result.ingestion_failures

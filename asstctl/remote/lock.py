@@ -61,6 +61,8 @@ POLL_S = 2.0
 """How often a waiting command looks again (with jitter)."""
 INTERRUPTED_RELEASE_S = 0.25
 """After Ctrl-C, how long the release may take before the command leaves anyway."""
+VANISHED_MAX = 3
+"""A claim missing from the listing right after its create this often is an error, not a race."""
 
 
 class LockError(AsstctlError):
@@ -201,6 +203,7 @@ class StackLock:
         self._token = secrets.token_hex(8)
         self._started = time.time()
         self._id: str | None = None
+        self._vanished = 0
         self._stop = threading.Event()
         self._renewer: threading.Thread | None = None
         self.broken = threading.Event()
@@ -260,9 +263,16 @@ class StackLock:
             lambda raw: (raw.get("metadata") or {}).get(TOKEN) == token,
         )
         claims = self._live()
-        mine = [c for c in claims if c.token == token]
+        if not any(c.token == token for c in claims):
+            self._vanished += 1
+            if self._vanished >= VANISHED_MAX:
+                raise LockError(
+                    f"cannot lock stack {self._stack} at {self._base_url}: the lock's claim (a vector store) "
+                    f"was gone right after it was made, {self._vanished} times; is something deleting "
+                    "vector stores there?"
+                )
         others = [c for c in claims if c.token != token]
-        if mine and claims[0].token == token and not any(c.held for c in others):
+        if claims and claims[0].token == token and not any(c.held for c in others):
             self._mark_held(what)
             if not any(c.held and c.token != token for c in self._live()):
                 return True

@@ -106,7 +106,7 @@ def _is_retryable_status(status: int) -> bool:
 
 
 def _unknown_note(unknown: bool) -> str:
-    return " (it may have been made all the same: the next plan finds it by its tag)" if unknown else ""
+    return " (it may have been made all the same: the next plan finds it by its tag)" * unknown
 
 
 class Writer:
@@ -128,6 +128,8 @@ class Writer:
     ) -> None:
         self._client = client
         self._once = client.with_options(max_retries=0)
+        # import the SDK's resources now, in one thread: workers importing them at once can fail
+        _ = (client.files, client.vector_stores, self._once.files, self._once.vector_stores)
         self._stack = stack
         self._base_url = base_url
         self._max_attempts = max_attempts
@@ -171,11 +173,8 @@ class Writer:
                     unknown = looking = False
                 return create()
             except openai.APIStatusError as exc:
-                if looking:
-                    exc_what = f"{what} (checking whether an earlier attempt made it)"
-                else:
-                    exc_what = what
-                    unknown = exc.status_code >= 500
+                exc_what = f"{what} (checking whether an earlier attempt made it)" if looking else what
+                unknown = looking or exc.status_code >= 500  # a 5xx may come after the commit
                 if not _is_retryable_status(exc.status_code) or attempt + 1 >= self._max_attempts:
                     raise self._fail(exc, exc_what + _unknown_note(unknown)) from exc
                 delay = _retry_after(exc.response)

@@ -16,8 +16,9 @@ def test_failed_steps_are_listed_and_a_rerun_converges(emulator: Any, tmp_path: 
     project = make_project(tmp_path)
 
     def vanish(exchange: Any) -> None:
-        """Someone deletes the new store right after it is created."""
-        if exchange.method == "POST" and exchange.template == "/v1/vector_stores":
+        """Someone deletes the new store right after it is created (not the lock's claim)."""
+        meta = (exchange.request_body or {}).get("metadata") or {}
+        if exchange.method == "POST" and exchange.template == "/v1/vector_stores" and "asstctl_stack" in meta:
             emulator.store.delete_vector_store(exchange.response_body["id"])
 
     emulator.set_recorder(vanish)

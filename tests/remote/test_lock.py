@@ -179,3 +179,16 @@ def test_durations(text: str, seconds: float) -> None:
 def test_bad_durations() -> None:
     with pytest.raises(ValueError, match="not a duration"):
         parse_duration("soon")
+
+
+def test_a_claim_that_keeps_vanishing_is_an_error_not_a_hang(emulator: Any, client: openai.OpenAI) -> None:
+    def vanish(exchange: Any) -> None:
+        if exchange.method == "POST" and exchange.template == "/v1/vector_stores":
+            emulator.store.delete_vector_store(exchange.response_body["id"])
+
+    emulator.set_recorder(vanish)
+    try:
+        with pytest.raises(LockError, match="is something deleting vector stores there"):
+            lock(client).acquire(60)
+    finally:
+        emulator.set_recorder(None)
