@@ -23,14 +23,30 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _project_option(func: F) -> F:
-    """``-C DIR``: on the group, and on each subcommand (where it overrides the group's)."""
+    """``-C DIR`` and ``-e/--env NAME``: on the group, and on each subcommand (a subcommand's
+    ``-C`` is relative to the group's, as with git; its ``-e`` wins over the group's)."""
+    func = click.option(
+        "-e",
+        "--env",
+        metavar="NAME",
+        expose_value=False,
+        callback=_choose_environment,
+        help="Use environment NAME of asstctl.yaml (its stack, endpoint and vars); default: $ASSTCTL_ENV.",
+    )(func)
     return click.option(
         "-C",
         "directory",
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
-        help="Run as if started in DIR (like git -C).",
+        help="Run as if started in DIR (like git -C): the project, and paths given to options, are there.",
     )(func)
+
+
+def _choose_environment(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        from asstctl.selection import set_chosen_environment
+
+        set_chosen_environment(value)
 
 
 def _sandbox_option(func: F) -> F:
@@ -80,10 +96,14 @@ def _lock_timeout_option(func: F) -> F:
 
 
 def _dir(ctx: click.Context, directory: Path | None) -> Path:
-    if directory is not None:
-        return directory
+    """The directory the command runs in: the group's ``-C``, then the subcommand's inside it."""
     root = ctx.find_root().obj or {}
-    return Path(root.get("directory") or ".")
+    return Path(root.get("directory") or ".") / (directory or ".")
+
+
+def _under(ctx: click.Context, directory: Path | None, path: Path | None) -> Path | None:
+    """A path given on the command line, relative to ``-C DIR`` (like git -C, terraform -chdir)."""
+    return None if path is None else _dir(ctx, directory) / path
 
 
 def _color(no_color: bool) -> bool | None:
@@ -147,14 +167,14 @@ def plan(
         detailed_exitcode=detailed_exitcode,
         destroy=destroy,
         targets=targets,
-        out=out,
+        out=_under(ctx, directory, out),
         sandbox=sandbox,
         color=_color(no_color),
     )
 
 
 @cli.command()
-@click.argument("planfile", required=False, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("planfile", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @_project_option
 @click.option("--auto-approve", is_flag=True, help="Apply without asking (required without a TTY or in CI).")
 @click.option(
@@ -186,7 +206,7 @@ def apply(
 
     return cmd.run(
         _dir(ctx, directory),
-        planfile=planfile,
+        planfile=_under(ctx, directory, planfile),
         auto_approve=auto_approve,
         parallelism=parallelism,
         targets=targets,
@@ -452,10 +472,13 @@ def emulator(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code; every error becomes a message, never a traceback."""
+    from asstctl.selection import environment_chosen
+
     try:
-        result = cli.main(
-            args=list(argv) if argv is not None else None, prog_name="asstctl", standalone_mode=False
-        )
+        with environment_chosen(None):  # -e applies to this invocation only
+            result = cli.main(
+                args=list(argv) if argv is not None else None, prog_name="asstctl", standalone_mode=False
+            )
     except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("Interrupted.", err=True)
         return 130

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from asstctl.core.differ import build_plan
 from asstctl.core.live import LiveState
@@ -34,6 +35,21 @@ def prepare(
     read the live state and build the plan. The endpoint stays open inside the block."""
     project = load_project(project_dir)
     with open_endpoint(project, sandbox=sandbox) as endpoint:
-        live = read_live(endpoint.client, project, destroy=destroy)
-        plan = build_plan(project, live, destroy=destroy, targets=tuple(targets))
-        yield Prepared(project=project, endpoint=endpoint, live=live, plan=plan)
+        yield read_and_plan(project, endpoint, destroy=destroy, targets=targets)
+
+
+def read_and_plan(project: Project, endpoint: Endpoint, *, destroy: bool, targets: Sequence[str]) -> Prepared:
+    """Read the live state from ``endpoint`` and plan; the plan names the environment and endpoint."""
+    live = read_live(endpoint.client, project, destroy=destroy)
+    plan = build_plan(project, live, destroy=destroy, targets=tuple(targets))
+    plan = replace(plan, environment=project.environment, endpoint=endpoint_name(endpoint))
+    return Prepared(project=project, endpoint=endpoint, live=live, plan=plan)
+
+
+def endpoint_name(endpoint: Endpoint) -> str:
+    """How a plan names its endpoint: ``sandbox``, or the base URL without credentials or query."""
+    if endpoint.sandbox:
+        return "sandbox"
+    parts = urlsplit(endpoint.base_url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))

@@ -18,19 +18,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from asstctl.core.differ import build_plan
 from asstctl.core.model import Project
 from asstctl.manifest import load_project
 from asstctl.remote.client import Endpoint, open_endpoint
 from asstctl.remote.lock import hold_lock
-from asstctl.remote.reader import read_live
-from asstctl.workflow import Prepared
+from asstctl.workflow import Prepared, read_and_plan
 
 
 def _read_and_plan(project: Project, endpoint: Endpoint, destroy: bool, targets: Sequence[str]) -> Prepared:
-    live = read_live(endpoint.client, project, destroy=destroy)  # as asstctl.workflow.prepare reads
-    plan = build_plan(project, live, destroy=destroy, targets=tuple(targets))
-    return Prepared(project=project, endpoint=endpoint, live=live, plan=plan)
+    return read_and_plan(project, endpoint, destroy=destroy, targets=targets)  # as prepare reads
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,8 @@ class Project:
     """Kind name (``assistant``, ``vector_store``, ``agent``) -> its desired records, by name."""
     settings: Mapping[str, Any]
     """Further ``asstctl.yaml`` settings (e.g. ``assistants_target``), by name."""
+    environment: str | None
+    """The environment loaded (``-e``); None: the top-level settings. ``stack`` is already its."""
 
     def __init__(
         self,
@@ -91,6 +93,7 @@ class Project:
         *,
         resources: Mapping[str, tuple[Any, ...]] | None = None,
         settings: Mapping[str, Any] | None = None,
+        environment: str | None = None,
     ) -> None:
         merged: dict[str, tuple[Any, ...]] = dict(resources or {})
         if assistants:
@@ -103,6 +106,7 @@ class Project:
         object.__setattr__(self, "fingerprint", fingerprint)
         object.__setattr__(self, "resources", merged)
         object.__setattr__(self, "settings", dict(settings or {}))
+        object.__setattr__(self, "environment", environment)
 
     def desired(self, kind: str) -> tuple[Any, ...]:
         """The desired records of ``kind`` (empty when the project declares none)."""

@@ -124,6 +124,10 @@ class Plan:
     """Project path -> the existing File id to attach or reference for it (paths listed in
     ``uploads`` are absent: apply uploads them first)."""
     destroy: bool = False
+    environment: str | None = None
+    """The environment of ``asstctl.yaml`` planned (``-e``); None: its top-level settings."""
+    endpoint: str | None = None
+    """The API the live state was read from, without credentials (``sandbox``: the local emulator)."""
     project_fingerprint: str = ""
     live_fingerprints: dict[str, str] = field(default_factory=dict)
     moves: tuple[Moved, ...] = ()

@@ -12,11 +12,14 @@ from typing import Any
 from asstctl.core.model import Project
 from asstctl.errors import Diagnostic, ManifestError, UsageError
 from asstctl.manifest.build import Builder
+from asstctl.manifest.environment import Chosen, check_required_version, choose_environment
 from asstctl.manifest.files import FileProblem, contained, is_glob, sha256_file
 from asstctl.manifest.hashcache import hash_cache
 from asstctl.manifest.moved import read_moves
 from asstctl.manifest.schema import schema_diagnostics
+from asstctl.manifest.variables import annotate, substitute
 from asstctl.manifest.yaml_loader import YamlDocument, load_yaml_file
+from asstctl.selection import chosen_environment
 
 PROJECT_FILE = "asstctl.yaml"
 DEFAULT_MANIFESTS = ("assistants/**/*.yaml",)
@@ -28,10 +31,12 @@ class _Config:
     base_url: str | None
     manifests: tuple[str, ...]
     doc: YamlDocument
+    chosen: Chosen
 
 
-def load_project(root: Path) -> Project:
-    """Read and validate the project at ``root``; raise ManifestError with every problem found.
+def load_project(root: Path, env: str | None = None) -> Project:
+    """Read and validate the project at ``root`` as environment ``env`` (None: the one chosen
+    by ``-e``/``ASSTCTL_ENV``, else the top-level settings); raise ManifestError with every problem.
 
     Raises UsageError when ``root`` is not a directory holding ``asstctl.yaml``.
     """
@@ -45,13 +50,13 @@ def load_project(root: Path) -> Project:
         )
     root = root.resolve()
     with hash_cache(root):
-        return _load(root)
+        return _load(root, env if env is not None else chosen_environment())
 
 
-def _load(root: Path) -> Project:
+def _load(root: Path, env: str | None) -> Project:
     """:func:`load_project` for a resolved project ``root``."""
     diagnostics: list[Diagnostic] = []
-    config = _read_config(root, diagnostics)
+    config = _read_config(root, diagnostics, env)
     if config is None:
         raise ManifestError(diagnostics)
     manifest_paths = _find_manifests(root, config, diagnostics)
@@ -66,8 +71,11 @@ def _load(root: Path) -> Project:
     builder = Builder(root)
     records: dict[str, list[Any]] = {}
     first: dict[tuple[str, str], YamlDocument] = {}
+    chosen = config.chosen
     for doc in docs:
-        problems = schema_diagnostics(doc)
+        sub = substitute(doc, chosen.variables, environment=env, elsewhere=chosen.defined_elsewhere)
+        doc = sub.doc
+        problems = sub.problems or annotate(schema_diagnostics(doc), sub)
         if problems:
             diagnostics += problems
             continue
@@ -83,8 +91,10 @@ def _load(root: Path) -> Project:
             )
             continue
         first[(kind, name)] = doc
+        seen = len(builder.diagnostics)
         for record in BY_MANIFEST_KIND[kind].build(builder, doc):
             records.setdefault(record.address.split(".", 1)[0], []).append(record)
+        builder.diagnostics[seen:] = annotate(builder.diagnostics[seen:], sub)
 
     names: dict[str, set[str]] = {}  # by kind; documents with errors of their own still count,
     for d in docs:  # to avoid a second error here
@@ -110,16 +120,26 @@ def _load(root: Path) -> Project:
         root=root,
         stack=config.stack,
         base_url=config.base_url,
-        fingerprint=_fingerprint(root, manifest_paths, builder.inputs),
+        fingerprint=_fingerprint(root, manifest_paths, {**builder.inputs, **_env_input(env)}),
+        environment=env,
         resources={kind: tuple(sorted(rs, key=lambda r: r.name)) for kind, rs in records.items()},
         settings={"moved": moves},
     )
 
 
-def _read_config(root: Path, diagnostics: list[Diagnostic]) -> _Config | None:
+def _env_input(env: str | None) -> dict[str, str]:
+    """The environment as a fingerprint input: a plan saved for one is stale for another."""
+    return {"\0environment": env} if env else {}
+
+
+def _read_config(root: Path, diagnostics: list[Diagnostic], env: str | None) -> _Config | None:
     docs, problems = load_yaml_file(root / PROJECT_FILE, PROJECT_FILE)
     diagnostics += problems
     if problems:
+        return None
+    problems = check_required_version(docs[0]) if docs else []  # before anything else
+    if problems:
+        diagnostics += problems
         return None
     if len(docs) != 1:
         diagnostics.append(
@@ -131,13 +151,18 @@ def _read_config(root: Path, diagnostics: list[Diagnostic]) -> _Config | None:
     if problems:
         diagnostics += problems
         return None
-    data: Mapping[str, Any] = doc.data
+    chosen, problems = choose_environment(doc, env)
+    if chosen is None:
+        diagnostics += problems
+        return None
+    data: Mapping[str, Any] = chosen.data  # the environment's stack and endpoint merged in
     endpoint = data.get("endpoint", {})
     return _Config(
         stack=data["stack"],
         base_url=endpoint.get("base_url"),
         manifests=tuple(data.get("manifests", DEFAULT_MANIFESTS)),
         doc=doc,
+        chosen=chosen,
     )
 
 

@@ -144,8 +144,11 @@ def _declared_properties(schema: SchemaNode) -> set[str]:
     """Property names ``schema`` declares, following local ``$ref`` and ``allOf``."""
     names = set(schema.get("properties", {}))
     ref = schema.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#/$defs/"):
-        names |= _declared_properties(manifest_schema()["$defs"][ref.removeprefix("#/$defs/")])
+    if isinstance(ref, str) and ref.startswith("#/"):  # a local JSON pointer, e.g. #/$defs/Project/...
+        target: Any = manifest_schema()
+        for part in ref[2:].split("/"):
+            target = target.get(part, {}) if isinstance(target, Mapping) else {}
+        names |= _declared_properties(target)
     for sub in schema.get("allOf", []):
         names |= _declared_properties(sub)
     return names

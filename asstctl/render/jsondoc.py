@@ -2,7 +2,8 @@
 
 Shape (``format_version`` changes on any incompatible change)::
 
-    {"format_version": "1.0", "stack": str, "destroy": bool, "notes": [str],
+    {"format_version": "1.0", "stack": str, "environment": str | null, "endpoint": str | null,
+     "destroy": bool, "notes": [str],
      "resource_changes": [{"address", "kind", "name", "actions", "reason", "id",
                            "before", "after", "requires_replace", "changed_attributes",
                            "prevent_destroy", "file_changes", "unchanged_files"}],
@@ -26,6 +27,8 @@ def plan_document(plan: Plan) -> dict[str, JSON]:
     return {
         "format_version": FORMAT_VERSION,
         "stack": plan.stack,
+        "environment": plan.environment,
+        "endpoint": plan.endpoint,
         "destroy": plan.destroy,
         "notes": list(plan.notes),
         "resource_changes": [_resource(c) for c in plan.changes],

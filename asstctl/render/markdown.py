@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from asstctl.core.plan import Action, Plan, ResourceChange
+from asstctl.render.heading import markdown_title
 from asstctl.render.text import NO_CHANGES, SYMBOL, files_line, header, resource_lines, summary_line
 from asstctl.render.values import plural
 
@@ -18,7 +19,7 @@ _ACTION = {
 
 def render_markdown(plan: Plan) -> str:
     """The plan as GitHub-flavoured markdown, for a pull-request comment."""
-    out = [f"### asstctl plan for stack `{plan.stack}`", ""]
+    out = [markdown_title(plan), ""]
     if not plan.has_changes:
         out += [f"**{NO_CHANGES}**", ""]
         out += [f"> {note}" for note in plan.notes]

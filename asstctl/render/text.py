@@ -7,6 +7,7 @@ from typing import Any
 
 from asstctl.core.normalize import AFTER_APPLY
 from asstctl.core.plan import Action, AttributeChange, FileAction, FileChange, Plan, ResourceChange
+from asstctl.render.heading import text_header
 from asstctl.render.values import is_long, lines_of, plural, scalar, short_sha, unified
 
 JSON = Any
@@ -255,5 +256,6 @@ def _files(w: _Writer, plan: Plan) -> None:
 
 
 def render_notes(plan: Plan) -> str:
-    """The plan's one-line remarks (e.g. the endpoint lacks the Assistants API), for stderr."""
-    return "".join(f"Note: {note}\n" for note in plan.notes)
+    """Which stack/environment/endpoint, then the plan's one-line remarks (e.g. the endpoint
+    lacks the Assistants API), for stderr."""
+    return text_header(plan) + "".join(f"Note: {note}\n" for note in plan.notes)

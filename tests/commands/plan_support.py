@@ -15,6 +15,7 @@ from conftest import REPO, CliResult, run_cli
 CASES = REPO / "tests" / "cases" / "plan"
 KEY = "sk-test-plan-0123456789"
 _ID = re.compile(r"\b(asst_|vs_|file-)([A-Za-z0-9]+)\b")
+_PORT = re.compile(r"\b(127\.0\.0\.1|localhost):\d+")
 
 
 def env_for(emulator: Any) -> dict[str, str]:
@@ -46,7 +47,8 @@ def apply(proj: Path, emulator: Any) -> CliResult:
 
 
 def scrub_ids(text: str) -> str:
-    """Live ids are random: number them by first appearance (``asst_1``, ``vs_1``, ``file-1``)."""
+    """Live ids are random: number them by first appearance (``asst_1``, ``vs_1``, ``file-1``);
+    the emulator's port too (``127.0.0.1:PORT``)."""
     seen: dict[str, str] = {}
     counters: dict[str, int] = {}
 
@@ -56,7 +58,7 @@ def scrub_ids(text: str) -> str:
             seen[m.group(0)] = f"{m.group(1)}{counters[m.group(1)]}"
         return seen[m.group(0)]
 
-    return _ID.sub(sub, text)
+    return _PORT.sub(r"\1:PORT", _ID.sub(sub, text))
 
 
 def check_expected(actual: str, case: str, name: str) -> None:

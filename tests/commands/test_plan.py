@@ -229,6 +229,7 @@ def test_endpoint_without_assistants_api(tmp_path: Path, emulator_factory: Any) 
     result = plan(stores_only, emu)
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith(
+        f"Stack s at {emu.base_url}\n"
         "Note: This endpoint does not serve the Assistants API (/v1/assistants answered 404); "
         "no assistants to manage.\n"
     )
