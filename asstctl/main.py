@@ -429,6 +429,27 @@ def run_command(
 
 
 @cli.command()
+@click.argument("target", metavar="[DIR]", required=False, type=click.Path(file_okay=False, path_type=Path))
+@_project_option
+@click.option("--stack", metavar="NAME", help="The stack name (default: from the directory name).")
+@click.pass_context
+def init(ctx: click.Context, target: Path | None, directory: Path | None, stack: str | None) -> int:
+    """Create a project in DIR (default: here) that validates at once; never overwrites."""
+    from asstctl.commands import init as cmd
+
+    return cmd.run(_dir(ctx, directory) / (target or "."), stack=stack)
+
+
+@cli.command()
+def schema() -> int:
+    """Print the manifest JSON Schema (for editors and other tools)."""
+    from asstctl.manifest.editor import schema_text
+
+    click.echo(schema_text(), nl=False)
+    return 0
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8089, show_default=True)
 @click.option("--latency-ms", type=click.IntRange(0), default=0, help="Added to every request.")

@@ -11,10 +11,13 @@ import click
 from asstctl.core.model import Project
 from asstctl.errors import Diagnostic, ManifestError
 from asstctl.manifest import load_project
+from asstctl.manifest.editor import write_editor_schemas
 
 
 def run(project_dir: Path, *, fmt: str) -> int:
     """Validate the project in ``project_dir``; print in ``fmt`` (text, json, github). 0 valid, 1 not."""
+    if (project_dir / "asstctl.yaml").is_file():
+        write_editor_schemas(project_dir)  # the $schema line's target follows the installed asstctl
     try:
         project = load_project(project_dir)
     except ManifestError as exc:
