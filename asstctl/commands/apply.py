@@ -20,7 +20,7 @@ from asstctl.prompt import approve
 from asstctl.remote.lock import LockError
 from asstctl.render import plan_document, render_notes, render_text
 from asstctl.render.color import use_color
-from asstctl.workflow import Prepared
+from asstctl.workflow import Prepared, endpoint_name
 
 
 def run(
@@ -57,7 +57,8 @@ def run(
     ) as session:
 
         def fresh(p: Prepared) -> None:
-            check_fresh(saved, p.project, p.live, base_url=p.endpoint.base_url)
+            endpoint, document = endpoint_name(p.endpoint), plan_document(p.plan)
+            check_fresh(saved, p.project, p.live, endpoint=endpoint, document=document)
 
         fresh(session.prepared)
         return carry_out(

@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 from asstctl.core.live import LiveState
-from asstctl.errors import UsageError
+from asstctl.errors import EndpointError, UsageError
+from asstctl.render.values import safe
 from asstctl.workflow import prepare
 
 
@@ -45,6 +46,22 @@ def _check_env_names(addresses: list[str]) -> None:
         )
 
 
+PLAIN_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+"""What an id the API made looks like (``asst_abc123``, ``vs_…``); anything else is refused by
+``--format env``: the line goes into a file such as ``$GITHUB_ENV`` that later steps trust."""
+
+
+def _check_env_values(rows: list[tuple[str, str, str, str]]) -> None:
+    bad = [(addr, rid) for addr, _, _, rid in rows if not PLAIN_ID.fullmatch(rid)]
+    if bad:
+        shown = "; ".join(f"{addr} has the id {safe(rid[:80])!r}" for addr, rid in bad)
+        raise EndpointError(
+            f"output --format env: {shown}, which is not a plain id (letters, digits, '_' and '-'); "
+            "refusing to write it as an environment variable. Check the endpoint (it may not be the "
+            "API), or use --format json"
+        )
+
+
 def render(live: LiveState, fmt: str) -> str:
     rows = entries(live)
     if fmt == "json":
@@ -52,9 +69,10 @@ def render(live: LiveState, fmt: str) -> str:
         return json.dumps(doc, indent=2) + "\n"
     if fmt == "env":
         _check_env_names([addr for addr, *_ in rows])
+        _check_env_values(rows)
         return "".join(f"{env_name(addr)}={rid}\n" for addr, _, _, rid in rows)
     width = max((len(addr) for addr, *_ in rows), default=0)
-    return "".join(f"{addr:<{width}}  {rid}\n" for addr, _, _, rid in rows)
+    return "".join(f"{safe(addr):<{width}}  {safe(rid)}\n" for addr, _, _, rid in rows)
 
 
 def run(project_dir: Path, *, fmt: str, sandbox: bool) -> int:

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from asstctl.core.saved_plan import saved_plan_text
-from asstctl.errors import UsageError
+from asstctl.errors import AsstctlError, UsageError
+from asstctl.executor import prevent_destroy_violations
 from asstctl.render import plan_document, render_json, render_markdown, render_notes, render_text
 from asstctl.render.color import use_color
-from asstctl.workflow import prepare
+from asstctl.workflow import endpoint_name, prepare
 
 EXIT_CHANGES = 2
 
@@ -30,7 +31,7 @@ def run(
     something would change."""
     with prepare(project_dir, sandbox=sandbox, destroy=destroy, targets=targets) as prepared:
         plan = prepared.plan
-        base_url = prepared.endpoint.base_url
+        endpoint = endpoint_name(prepared.endpoint)
     sys.stderr.write(render_notes(plan))
     if fmt == "json":
         text = render_json(plan)
@@ -39,8 +40,16 @@ def run(
     else:
         text = render_text(plan, color=use_color(color, sys.stdout))
     sys.stdout.write(text)
+    protected = prevent_destroy_violations(plan)
+    if protected:  # after the plan is shown; never saved: apply would refuse it
+        names = ", ".join(protected)
+        raise AsstctlError(
+            f"this plan would delete or replace {names}, protected by lifecycle.prevent_destroy: apply "
+            f"and destroy refuse it. Set 'lifecycle: {{prevent_destroy: false}}' in the manifest first (it "
+            "lives only there: nothing to apply), or leave the resource out with --target"
+        )
     if out is not None:
-        _save(out, saved_plan_text(plan, plan_document(plan), base_url=base_url, targets=tuple(targets)))
+        _save(out, saved_plan_text(plan, plan_document(plan), endpoint=endpoint, targets=tuple(targets)))
         print(f"Saved the plan to {out}; apply it with: asstctl apply {out}", file=sys.stderr)
     return EXIT_CHANGES if detailed_exitcode and plan.has_changes else 0
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from asstctl.core.model import Project
-from asstctl.errors import Diagnostic, ManifestError
+from asstctl.errors import Diagnostic, ManifestError, escape_controls
 from asstctl.manifest import load_project
 from asstctl.manifest.editor import write_editor_schemas
 
@@ -53,17 +54,26 @@ def _n(count: object, noun: str) -> str:
 
 
 def _report(exc: ManifestError, project_dir: Path, fmt: str) -> None:
+    shown = [  # file names may hold undecodable bytes, messages quoted control characters
+        replace(
+            d,
+            file=escape_controls(d.file),
+            field=escape_controls(d.field),
+            message=escape_controls(d.message),
+        )
+        for d in exc.diagnostics
+    ]
     if fmt == "json":
         errors = [
             {"file": d.file, "line": d.line, "col": d.col, "field": d.field, "message": d.message}
-            for d in exc.diagnostics
+            for d in shown
         ]
         click.echo(json.dumps({"valid": False, "errors": errors}, indent=2, ensure_ascii=False))
     elif fmt == "github":
-        for d in exc.diagnostics:
+        for d in shown:
             click.echo(github_annotation(d, project_dir))
     else:
-        click.echo(str(exc))
+        click.echo(escape_controls(str(exc)))
 
 
 def github_annotation(d: Diagnostic, project_dir: Path) -> str:

@@ -62,7 +62,7 @@ def build_plan(
         changes=tuple(changes),
         uploads=files.uploads,
         orphan_files=files.orphans,
-        notes=live.notes,
+        notes=live.notes + kept_notes(live, files.kept),
         file_ids=files.file_ids,
         destroy=destroy,
         project_fingerprint=project.fingerprint,
@@ -105,6 +105,36 @@ class _FilePlan:
     uploads: tuple[str, ...]
     orphans: tuple[str, ...]
     file_ids: dict[str, str]
+    kept: tuple[str, ...] = ()
+    """Ids of the stack's Files nothing of the stack uses, kept because something it does not
+    own does (``LiveState.file_users``)."""
+
+
+def _split_borrowed(
+    live: LiveState, unused: list[LiveFile], cleanup: bool
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(orphans to delete, Files kept because an object the stack does not own uses them)."""
+    if not cleanup:
+        return (), ()
+    ordered = sorted(unused, key=_file_order)
+    return (
+        tuple(lf.id for lf in ordered if lf.id not in live.file_users),
+        tuple(lf.id for lf in ordered if lf.id in live.file_users),
+    )
+
+
+def kept_notes(live: LiveState, kept: Sequence[str]) -> tuple[str, ...]:
+    """One plan note per File kept for an object the stack does not own, saying why."""
+    out = []
+    for fid in kept:
+        users = live.file_users[fid]
+        more = f" and {len(users) - 3} more" if len(users) > 3 else ""
+        out.append(
+            f"The uploaded file {live.files[fid].basename} ({fid}) is no longer used by stack "
+            f"{live.stack} but is kept: {', '.join(users[:3])}{more}, which this stack does not "
+            "manage, still uses it."
+        )
+    return tuple(out)
 
 
 def _settle_files(
@@ -116,8 +146,8 @@ def _settle_files(
     for lf in live.files.values():
         by_key.setdefault((lf.sha256, lf.basename), []).append(lf)
     if destroy:
-        orphans = tuple(lf.id for lf in sorted(live.files.values(), key=_file_order)) if cleanup else ()
-        return _FilePlan(uploads=(), orphans=orphans, file_ids={})
+        orphans, borrowed = _split_borrowed(live, list(live.files.values()), cleanup)
+        return _FilePlan(uploads=(), orphans=orphans, file_ids={}, kept=borrowed)
 
     referenced = _referenced_after_apply(live, changes)
     in_play = {c.address: c for c in changes if c.action is not Action.DELETE}
@@ -146,8 +176,10 @@ def _settle_files(
         file_ids[f.path] = chosen.id
         kept.add(chosen.id)
     unused = [lf for lf in live.files.values() if lf.id not in kept]
-    orphans = tuple(lf.id for lf in sorted(unused, key=_file_order)) if cleanup else ()
-    return _FilePlan(uploads=tuple(sorted(uploads.values())), orphans=orphans, file_ids=file_ids)
+    orphans, borrowed = _split_borrowed(live, unused, cleanup)
+    return _FilePlan(
+        uploads=tuple(sorted(uploads.values())), orphans=orphans, file_ids=file_ids, kept=borrowed
+    )
 
 
 def _file_order(lf: LiveFile) -> tuple[str, str, int, str]:

@@ -11,3 +11,5 @@ CODE_INTERPRETER_MAX_FILES = 20
 """``tool_resources.code_interpreter.file_ids`` of one assistant."""
 FILE_BATCH_MAX_FILES = 2000
 """Files in one vector-store file batch."""
+ATTRIBUTE_VALUE_MAX_CHARS = 512
+"""A vector-store-file attribute's string value (asstctl keeps a file's project path in one)."""

@@ -68,6 +68,17 @@ class LiveVectorStore(LiveObject):
     attachments: tuple[LiveAttachment, ...] = ()
 
 
+@dataclass(frozen=True)
+class UsersListing:
+    """A listing, read only when one of the stack's Files is about to be deleted, of the Files
+    an object the stack does not own uses (an unmanaged vector store's attachments)."""
+
+    user: str
+    """The object, as a plan note names it (``vector store vs_123``)."""
+    path: str
+    beta: str | None = None
+
+
 @dataclass(frozen=True, init=False)
 class LiveState:
     """Everything the stack owns on the endpoint, read with list calls only."""
@@ -83,6 +94,11 @@ class LiveState:
     """Object id -> :func:`fingerprint` of every live object read."""
     notes: tuple[str, ...]
     """One-line remarks about what was read (e.g. the deploy target chosen)."""
+    file_users: Mapping[str, tuple[str, ...]]
+    """File id -> the objects this stack does not own that use it (never deleted while they do)."""
+    unread_users: tuple[UsersListing, ...]
+    """Listings of further such users, read only when a File would be deleted
+    (:func:`asstctl.remote.reader.read_file_users`)."""
 
     def __init__(
         self,
@@ -95,6 +111,8 @@ class LiveState:
         *,
         resources: Mapping[str, Mapping[str, LiveObject]] | None = None,
         notes: tuple[str, ...] = (),
+        file_users: Mapping[str, tuple[str, ...]] | None = None,
+        unread_users: tuple[UsersListing, ...] = (),
     ) -> None:
         merged: dict[str, Mapping[str, LiveObject]] = dict(resources or {})
         if assistants:
@@ -107,6 +125,8 @@ class LiveState:
         object.__setattr__(self, "assistants_supported", assistants_supported)
         object.__setattr__(self, "fingerprints", dict(fingerprints or {}))
         object.__setattr__(self, "notes", notes)
+        object.__setattr__(self, "file_users", dict(file_users or {}))
+        object.__setattr__(self, "unread_users", unread_users)
 
     def of(self, kind: str) -> Mapping[str, LiveObject]:
         """The live objects of ``kind`` by manifest name."""

@@ -13,6 +13,7 @@ parse the file. A live resource without this stack's tag is never changed or del
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -72,18 +73,25 @@ def ownership_metadata(stack: str, address: str) -> dict[str, str]:
     return {META_STACK: stack, META_ADDRESS: address}
 
 
-def owned_address(metadata: dict[str, str] | None, stack: str) -> str | None:
+LIVE_NAME = re.compile(r"[a-z0-9_-]{1,64}(?:\.files)?")
+"""A name asstctl could have written into ``asstctl_address``: the manifest name pattern (an
+inline vector store adds ``.files``). Live metadata naming anything else is not a claim, so a
+hostile name never reaches a plan, a message or an environment variable."""
+
+
+def owned_address(metadata: Any, stack: str) -> str | None:
     """The address a live resource claims in ``stack``, or ``None`` if not ours."""
-    if not metadata or metadata.get(META_STACK) != stack:
+    if not isinstance(metadata, Mapping) or metadata.get(META_STACK) != stack:
         return None
-    return metadata.get(META_ADDRESS)
+    address = metadata.get(META_ADDRESS)
+    return address if isinstance(address, str) else None
 
 
 def claim(raw: Mapping[str, Any], stack: str, kind: str) -> str | None:
     """The manifest name a live object claims in ``stack`` as a ``kind`` (None if not ours)."""
     address = owned_address(raw.get("metadata"), stack)
     prefix = f"{kind}."
-    if address is None or not address.startswith(prefix) or len(address) == len(prefix):
+    if address is None or not address.startswith(prefix) or not LIVE_NAME.fullmatch(address[len(prefix) :]):
         return None
     return address[len(prefix) :]
 

@@ -13,7 +13,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from asstctl.core.live import LiveObject, LiveState
+from asstctl.core.live import LiveObject, LiveState, UsersListing
 from asstctl.core.model import LocalFile, Project
 from asstctl.core.plan import ResourceChange
 
@@ -54,6 +54,11 @@ class Fetched:
     notes: tuple[str, ...] = ()
     supported: bool = True
     """False when the endpoint does not serve this kind's API at all."""
+    file_users: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """File id -> objects of this kind the stack does not own that use it (``assistant asst_1``):
+    such a File is kept, never deleted. Read from the listing the kind makes anyway."""
+    unread_users: tuple[UsersListing, ...] = ()
+    """Listings naming more such users, read only if a File is about to be deleted."""
 
 
 @dataclass

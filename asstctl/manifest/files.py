@@ -64,7 +64,26 @@ def _checked(root: Path, candidate: Path, shown: Callable[[], str], real: str | 
             "copy the file into the project"
         )
     rel = "." if lexical == top else lexical[len(top.rstrip(os.sep)) + 1 :].replace(os.sep, "/")
+    if not is_utf8(rel):
+        raise FileProblem(
+            f"the file name {printable_name(rel)!r} is not UTF-8 (the API and the plan need text names); "
+            "rename the file"
+        )
     return Found(rel, Path(lexical))
+
+
+def is_utf8(name: str) -> bool:
+    """False for a name holding bytes that are not UTF-8 (Python keeps them as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable_name(name: str) -> str:
+    """``name`` with its undecodable bytes written as ``\\xNN`` (safe to print)."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def contained(root: Path, candidate: Path, shown: str) -> Found:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,10 @@ def load_project(root: Path, env: str | None = None) -> Project:
             "'stack: <name>' (and put manifests under assistants/), or pass -C DIR to name the project."
         )
     root = root.resolve()
+    try:  # the project file itself is the project's: not a symlink out of it
+        contained(root, root / PROJECT_FILE, PROJECT_FILE)
+    except FileProblem as exc:
+        raise ManifestError([Diagnostic(PROJECT_FILE, 0, 0, "", str(exc))]) from None
     with hash_cache(root):
         return _load(root, env if env is not None else chosen_environment())
 
@@ -76,9 +81,13 @@ def _load(root: Path, env: str | None) -> Project:
         sub = substitute(doc, chosen.variables, environment=env, elsewhere=chosen.defined_elsewhere)
         doc = sub.doc
         problems = sub.problems or annotate(schema_diagnostics(doc), sub)
+        builder.pruned = frozenset()
         if problems:
             diagnostics += problems
-            continue
+            checkable = None if sub.problems else _valid_part(doc, problems)
+            if checkable is None:
+                continue
+            doc, builder.pruned = checkable  # the other fields' checks still run
         kind, name = doc.data["kind"], doc.data["name"]
         if (kind, name) in first:
             prev = first[(kind, name)]
@@ -92,7 +101,7 @@ def _load(root: Path, env: str | None) -> Project:
             continue
         first[(kind, name)] = doc
         seen = len(builder.diagnostics)
-        for record in BY_MANIFEST_KIND[kind].build(builder, doc):
+        for record in _build(BY_MANIFEST_KIND[kind], builder, doc):
             records.setdefault(record.address.split(".", 1)[0], []).append(record)
         builder.diagnostics[seen:] = annotate(builder.diagnostics[seen:], sub)
 
@@ -125,6 +134,34 @@ def _load(root: Path, env: str | None) -> Project:
         resources={kind: tuple(sorted(rs, key=lambda r: r.name)) for kind, rs in records.items()},
         settings={"moved": moves},
     )
+
+
+def _build(kind: Any, builder: Builder, doc: YamlDocument) -> list[Any]:
+    """The records of ``doc``; for a document already reported invalid (built without its bad
+    fields, for the other fields' checks) a builder that needs a missing field stops quietly."""
+    if not builder.pruned:
+        return list(kind.build(builder, doc))
+    try:
+        return list(kind.build(builder, doc))
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return []
+
+
+def _valid_part(doc: YamlDocument, problems: list[Diagnostic]) -> tuple[YamlDocument, frozenset[str]] | None:
+    """``doc`` without the top-level fields that break the schema (a required one keeps its
+    value), if the rest is valid — so ``validate`` reports the other fields' problems in the
+    same run — and the names of those fields."""
+    bad = frozenset(re.split(r"[.\[]", d.field, maxsplit=1)[0] for d in problems)
+    if not isinstance(doc.data, Mapping) or bad & {"", "kind", "name"}:
+        return None
+    data = {k: v for k, v in doc.data.items() if k not in bad}
+    required: set[str] = set()
+    for d in schema_diagnostics(YamlDocument(doc.file, data, doc.start, doc.values, doc.keys)):
+        if d.field not in bad or not d.message.startswith("missing required"):
+            return None
+        required.add(d.field)
+    data.update({k: doc.data[k] for k in required if k in doc.data})
+    return YamlDocument(doc.file, data, doc.start, doc.values, doc.keys), bad
 
 
 def _env_input(env: str | None) -> dict[str, str]:

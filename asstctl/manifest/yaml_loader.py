@@ -140,6 +140,13 @@ class _Limits(Composer):
             self._measure(node)
         return node
 
+    def compose_document(self) -> yaml.Node | None:
+        # Sizes are keyed by node id, and anchors never cross documents: forget the earlier
+        # documents' nodes, whose ids a later node may reuse (hiding a recursive alias).
+        self.size.clear()
+        self.height.clear()
+        return super().compose_document()  # type: ignore[no-any-return]
+
     def _next_mark(self) -> Any:
         event: yaml.Event = self.peek_event()
         return event.start_mark
@@ -339,7 +346,11 @@ def load_yaml_text(text: str, relname: str) -> tuple[list[YamlDocument], list[Di
             problems = [Diagnostic(relname, 1, 1, "", "")]
         if not problems:
             return docs, problems
-    return _load(_PureLoader(text), relname)
+    try:  # the pure reader checks every character when it is built (a NUL byte is refused there)
+        pure = _PureLoader(text)
+    except yaml.reader.ReaderError as exc:
+        return [], [_reader_problem(relname, text, exc)]
+    return _load(pure, relname)
 
 
 def _load(loader: _Limits, relname: str) -> tuple[list[YamlDocument], list[Diagnostic]]:
@@ -371,3 +382,18 @@ def _load(loader: _Limits, relname: str) -> tuple[list[YamlDocument], list[Diagn
     finally:
         loader.dispose()
     return docs, problems
+
+
+def _reader_problem(relname: str, text: str, exc: yaml.reader.ReaderError) -> Diagnostic:
+    """A character YAML does not allow (a NUL, another control character), located."""
+    before = text[: max(exc.position, 0)]
+    line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+    return Diagnostic(
+        relname,
+        line,
+        col,
+        "",
+        f"the character U+{exc.character:04X} (a control or non-printable character) is not allowed in "
+        "YAML; remove it "
+        "(write it as an escape such as \"\\t\" inside a double-quoted string)",
+    )

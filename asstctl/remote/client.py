@@ -70,6 +70,9 @@ def open_endpoint(
     key = os.environ.get("OPENAI_API_KEY")
     if not key:
         raise EndpointError("OPENAI_API_KEY is not set: export it, or try --sandbox")
+    if any(c.isspace() for c in key):  # never shown: a redacted key cannot show where the space is
+        where = "inside it" if key.strip() == key else "at its start or end (often a newline from a file)"
+        raise EndpointError(f"OPENAI_API_KEY holds whitespace {where}; set it to the key alone")
     base_url = resolve_base_url(project)
     with _client(base_url, key) as (client, throttle):
         yield Endpoint(client=client, base_url=base_url, sandbox=False, throttle=throttle)
@@ -93,7 +96,7 @@ def _client(base_url: str, key: str) -> Iterator[tuple[openai.OpenAI, AdaptiveLi
 
 @contextlib.contextmanager
 def _sandbox(root: Path, wait: float) -> Iterator[str]:
-    from asstctl.emulator import EmulatorConfig, start_in_thread
+    from asstctl.emulator import EmulatorConfig, StateFileError, start_in_thread
 
     state_dir = root / SANDBOX_DIR
     state_dir.mkdir(parents=True, exist_ok=True)
@@ -102,7 +105,15 @@ def _sandbox(root: Path, wait: float) -> Iterator[str]:
         ignore.write_text("*\n")
     with sandbox_lock(state_dir, wait):
         print(f"Using the local sandbox (state in {SANDBOX_DIR.as_posix()})", file=sys.stderr)
-        emulator = start_in_thread(EmulatorConfig(state_path=state_dir / "state.json"))
+        try:
+            emulator = start_in_thread(EmulatorConfig(state_path=state_dir / "state.json"))
+        except StateFileError as exc:
+            where = (SANDBOX_DIR / "state.json").as_posix()
+            raise EndpointError(
+                f"the sandbox's state ({where}) cannot be used ({exc}); it is damaged or was not "
+                f"written by this asstctl. Delete {SANDBOX_DIR.as_posix()} to start an empty sandbox "
+                "(what it held is lost)"
+            ) from None
         try:
             yield emulator.base_url
         finally:

@@ -7,6 +7,7 @@ Cost of a read: ⌈V/100⌉ + Σ⌈F_v/100⌉ (owned stores only) + ⌈A/100⌉ 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from pathlib import Path
@@ -14,14 +15,14 @@ from typing import Any, TypeVar
 
 import openai
 
-from asstctl.core.live import LiveFile, LiveObject, LiveState, fingerprint
+from asstctl.core.live import LiveFile, LiveObject, LiveState, UsersListing, fingerprint
 from asstctl.core.model import Project
 from asstctl.core.ownership import parse_upload_filename
 from asstctl.kinds.base import Fetched
 from asstctl.kinds.registry import BY_NAME, KINDS
 from asstctl.remote.errors import translate
 from asstctl.remote.pool import DaemonPool
-from asstctl.remote.rest import list_all
+from asstctl.remote.rest import UnexpectedResponse, list_all
 
 JSON = Any
 T = TypeVar("T")
@@ -43,6 +44,8 @@ class _Lister:
             return fn()
         except openai.OpenAIError as exc:
             raise translate(exc, base_url=self.base_url, what=what) from None
+        except UnexpectedResponse as exc:
+            raise exc.during(what) from None
 
     def list_all(
         self, what: str, path: str, params: Mapping[str, Any], *, beta: str | None
@@ -89,10 +92,15 @@ def assemble(stack: str, fetched: Mapping[str, Fetched], files: Sequence[Mapping
     prints: dict[str, str] = {}
     notes: list[str] = []
     resources: dict[str, Mapping[str, LiveObject]] = {}
+    users: dict[str, tuple[str, ...]] = {}
+    unread: list[UsersListing] = []
     for name, got in fetched.items():
         resources[name] = got.objects
         prints.update(got.fingerprints)
         notes += got.notes
+        for fid, who in got.file_users.items():
+            users[fid] = users.get(fid, ()) + tuple(who)
+        unread += got.unread_users
     live_files, file_prints = interpret_files(stack, files)
     prints.update(file_prints)
     assistants = fetched.get("assistant")
@@ -103,7 +111,30 @@ def assemble(stack: str, fetched: Mapping[str, Fetched], files: Sequence[Mapping
         fingerprints=prints,
         resources=resources,
         notes=tuple(notes),
+        file_users={fid: who for fid, who in users.items() if fid in live_files},
+        unread_users=tuple(unread),
     )
+
+
+def read_file_users(client: openai.OpenAI, live: LiveState) -> LiveState:
+    """``live`` with its :attr:`~asstctl.core.live.LiveState.unread_users` listings read (in
+    parallel): each object there that uses one of the stack's Files is added to ``file_users``.
+    Called only when a plan would delete a File. Cost: Σ⌈F_u/100⌉ over those listings."""
+    if not live.unread_users:
+        return live
+    with DaemonPool(PARALLEL_LISTS, name="asstctl-read") as pool:
+        lister = _Lister(client, live.stack, pool)
+        jobs = [
+            (u, lister.list_all(f"listing the files of {u.user}", u.path, {"limit": 100}, beta=u.beta))
+            for u in live.unread_users
+        ]
+        users = {fid: list(who) for fid, who in live.file_users.items()}
+        for u, job in jobs:
+            for att in job.result():
+                fid = str(att.get("file_id") or att["id"])
+                if fid in live.files and u.user not in users.setdefault(fid, []):
+                    users[fid].append(u.user)
+    return dataclasses.replace(live, file_users={k: tuple(v) for k, v in users.items()}, unread_users=())
 
 
 def interpret_files(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from asstctl.core.normalize import AFTER_APPLY
 from asstctl.core.plan import Action, AttributeChange, FileAction, FileChange, Plan, ResourceChange
 from asstctl.render.heading import text_header
-from asstctl.render.values import is_long, lines_of, plural, scalar, short_sha, unified
+from asstctl.render.values import is_long, lines_of, plural, safe, scalar, short_sha, unified
 
 JSON = Any
 
@@ -113,14 +114,14 @@ def files_line(plan: Plan) -> str:
 
 def header(change: ResourceChange) -> str:
     """``assistant.support will be updated in-place``."""
-    return f"{change.address} {_VERB[change.action]}"
+    return f"{safe(change.address)} {_VERB[change.action]}"
 
 
 def _resource(w: _Writer, c: ResourceChange) -> None:
     sign = SYMBOL[c.action]
     w.add(w.paint(f"  # {header(c)}", "bold"))
     if c.reason:
-        w.add(f"  # ({c.reason})")
+        w.add(f"  # ({safe(c.reason)})")
     if c.prevent_destroy and c.action in (Action.DELETE, Action.REPLACE):
         w.add("  # (lifecycle.prevent_destroy is set: apply will refuse until it is removed)")
     w.add(f"{w.paint(sign.rjust(3), sign)} {c.kind} {scalar(c.name)} {{")
@@ -147,7 +148,7 @@ def _all_attributes(w: _Writer, sign: str, form: Mapping[str, JSON] | None, *, s
     items = [(k, v) for k, v in (form or {}).items() if not (skip_null and v in (None, {}, []))]
     width = max((len(k) for k, v in items if not is_long(v)), default=0)
     for key, value in items:
-        _value_line(w, sign, key, value, width)
+        _value_line(w, sign, safe(key), value, width)
 
 
 def _value_line(w: _Writer, sign: str, key: str, value: JSON, width: int) -> None:
@@ -165,6 +166,7 @@ def _changed_attributes(w: _Writer, c: ResourceChange) -> None:
     inline = [a for a in c.changes if not _is_diff(a)]
     width = max((len(a.path) for a in inline), default=0)
     for a in c.changes:
+        a = replace(a, path=safe(a.path))  # paths hold keys read from the endpoint
         both = (a.before is not None and a.after is not None) or a.forces_replacement
         sign = "~" if both else ("+" if a.before is None else "-")
         forced = "  # forces replacement" if a.forces_replacement else ""
@@ -223,8 +225,8 @@ def file_text(fc: FileChange) -> str:
     if fc.action is FileAction.UPDATE_ATTRIBUTES:
         return f"{name} attributes {scalar(fc.attributes_before)} -> {scalar(fc.attributes_after)}"
     if fc.action is FileAction.REATTACH:
-        return f"{name} (re-attach: {fc.reason})"
-    return f"{name} (detach: {fc.reason})" if fc.reason else f"{name} (detach)"
+        return f"{name} (re-attach: {safe(fc.reason or '')})"
+    return f"{name} (detach: {safe(fc.reason)})" if fc.reason else f"{name} (detach)"
 
 
 def _file_lines(w: _Writer, changes: Iterable[FileChange]) -> None:
@@ -258,4 +260,4 @@ def _files(w: _Writer, plan: Plan) -> None:
 def render_notes(plan: Plan) -> str:
     """Which stack/environment/endpoint, then the plan's one-line remarks (e.g. the endpoint
     lacks the Assistants API), for stderr."""
-    return text_header(plan) + "".join(f"Note: {note}\n" for note in plan.notes)
+    return text_header(plan) + "".join(f"Note: {safe(note)}\n" for note in plan.notes)

@@ -84,7 +84,7 @@ def test_saved_plan_records_fingerprints_and_goes_stale(
     result = plan(demo, emulator, "--out", str(out))
     assert result.exit_code == 0 and "Saved the plan" in result.stderr
     saved = json.loads(out.read_text())
-    assert saved["stack"] == "demo" and saved["base_url"] == emulator.base_url
+    assert saved["stack"] == "demo" and saved["endpoint"] == emulator.base_url
     assert saved["plan"]["summary"] == {"add": 0, "change": 1, "destroy": 0}
     # every live object read is fingerprinted: 2 assistants, 2 stores, 4 attachments, 5 Files
     assert len(saved["live_fingerprints"]) == 13

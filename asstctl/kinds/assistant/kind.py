@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from asstctl.core.changes import attribute_changes
 from asstctl.core.live import JSON, LiveObject, LiveState, fingerprint
 from asstctl.core.model import LocalFile, Project
-from asstctl.core.ownership import unique_claims
+from asstctl.core.ownership import claim, unique_claims
 from asstctl.core.plan import Action, ResourceChange
 from asstctl.errors import EndpointError, UsageError
 from asstctl.kinds.assistant import apply
@@ -164,7 +164,21 @@ def interpret(stack: str, raws: Sequence[Mapping[str, JSON]]) -> Fetched:
     for name, raw in unique_claims(stack, "assistant", raws).items():
         objects[name] = LiveObject(id=str(raw["id"]), name=name, raw=dict(raw))
         prints[str(raw["id"])] = fingerprint(raw)
-    return Fetched(objects=objects, fingerprints=prints)
+    return Fetched(objects=objects, fingerprints=prints, file_users=borrowed_files(stack, raws))
+
+
+def borrowed_files(stack: str, raws: Sequence[Mapping[str, JSON]]) -> dict[str, tuple[str, ...]]:
+    """File id -> the assistants this stack does not own whose code interpreter uses it."""
+    users: dict[str, tuple[str, ...]] = {}
+    for raw in raws:
+        if claim(raw, stack, "assistant") is not None:
+            continue
+        resources = raw.get("tool_resources")
+        ci = resources.get("code_interpreter") if isinstance(resources, Mapping) else None
+        ids = ci.get("file_ids") if isinstance(ci, Mapping) else None
+        for fid in ids if isinstance(ids, list) else ():
+            users[str(fid)] = (*users.get(str(fid), ()), f"assistant {raw['id']}")
+    return users
 
 
 KIND = AssistantKind()

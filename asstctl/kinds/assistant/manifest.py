@@ -116,7 +116,7 @@ def _code_interpreter_files(
     for j, written in enumerate(entries):
         try:
             for found in expand(b.root, b.base(doc), written):
-                files.setdefault(found.rel, b.local(found))
+                files.setdefault(found.rel, b.local_or_problem(found))
         except FileProblem as exc:
             b.error(doc, ("tools", i, "files", j), str(exc))
     if len(files) > CODE_INTERPRETER_MAX_FILES:

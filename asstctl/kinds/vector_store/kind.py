@@ -7,7 +7,15 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from asstctl.core.changes import attribute_changes
-from asstctl.core.live import JSON, LiveAttachment, LiveObject, LiveState, LiveVectorStore, fingerprint
+from asstctl.core.live import (
+    JSON,
+    LiveAttachment,
+    LiveObject,
+    LiveState,
+    LiveVectorStore,
+    UsersListing,
+    fingerprint,
+)
 from asstctl.core.model import LocalFile, Project
 from asstctl.core.normalize import user_attributes
 from asstctl.core.ownership import ATTR_PATH, ATTR_SHA256, ATTR_STACK, claim, unique_claims
@@ -56,6 +64,7 @@ class VectorStoreKind:
                 for vs_id in owned
             }
             got = interpret(lister.stack, raws, {vs_id: job.result() for vs_id, job in jobs.items()})
+            got = replace(got, unread_users=unmanaged_users(raws, set(owned)))
             return with_stack_move_note(got, lister.stack, self.name, raws, project, destroy=destroy)
 
         return result
@@ -163,6 +172,19 @@ class VectorStoreKind:
 
 
 # --- interpretation (pure) -----------------------------------------------------------------
+
+
+def unmanaged_users(raws: Sequence[Mapping[str, JSON]], owned: set[str]) -> tuple[UsersListing, ...]:
+    """The file listings of the stores this stack does not own that hold files (read only when
+    one of the stack's Files would be deleted: such a store may use it)."""
+    out: list[UsersListing] = []
+    for raw in raws:
+        vs_id = str(raw["id"])
+        counts = raw.get("file_counts")
+        total = counts.get("total") if isinstance(counts, Mapping) else None
+        if vs_id not in owned and total != 0:
+            out.append(UsersListing(f"vector store {vs_id}", f"/vector_stores/{vs_id}/files", BETA))
+    return tuple(out)
 
 
 def _attachment(raw: Mapping[str, JSON], stack: str) -> LiveAttachment:

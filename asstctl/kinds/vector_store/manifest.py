@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from asstctl.core.filetypes import FILE_SEARCH_EXTENSIONS, extension, file_search_accepts
+from asstctl.core.limits import ATTRIBUTE_VALUE_MAX_CHARS
 from asstctl.core.model import AttributeValue, LocalFile, Location
 from asstctl.kinds.vector_store.model import DesiredVectorStore
 from asstctl.manifest import checks
@@ -83,8 +84,14 @@ def _store_files(
                 )
             elif pick.has_attributes and not first.has_attributes:
                 picks[found.rel] = (found, pick)
-    files = tuple(b.local(f, p.attributes) for f, p in (picks[rel] for rel in sorted(picks)))
-    return _one_copy_each(b, doc, prefix, files, picks)
+    locals_: list[LocalFile] = []
+    for rel in sorted(picks):
+        found, pick = picks[rel]
+        try:
+            locals_.append(b.local_or_problem(found, pick.attributes))
+        except FileProblem as exc:
+            b.error(doc, (*prefix, "files", pick.index), str(exc))
+    return _one_copy_each(b, doc, prefix, tuple(locals_), picks)
 
 
 def _one_copy_each(
@@ -117,6 +124,14 @@ def _searchable(b: Builder, doc: YamlDocument, where: FieldPath, found: Found) -
             where,
             f"{found.rel} has a type file search cannot read ({ext}); accepted: "
             f"{' '.join(sorted(FILE_SEARCH_EXTENSIONS))}. Convert it, or give it to code_interpreter",
+        )
+        return False
+    if len(found.rel) > ATTRIBUTE_VALUE_MAX_CHARS:
+        b.error(
+            doc,
+            where,
+            f"{found.rel[:60]}… is a path of {len(found.rel)} characters; the API keeps it in a file "
+            f"attribute of at most {ATTRIBUTE_VALUE_MAX_CHARS}, so shorten the path",
         )
         return False
     if found.abspath.stat().st_size == 0:
