@@ -362,6 +362,7 @@ class Writer:
                 file_id, vector_store_id=store_id, attributes=dict(attributes)
             ),
         )
+        return dict(answer.attributes or {})
 
     def detach(self, address: str, store_id: str, file_id: str) -> None:
         self._delete(
@@ -370,7 +371,6 @@ class Writer:
         )
 
     # -- assistants ----------------------------------------------------------------------
-        return dict(answer.attributes or {})
 
     def create_assistant(self, address: str, body: Mapping[str, Any]) -> str:
         """Create an assistant (``None`` fields are left out: on create, absent is the default)."""
