@@ -15,6 +15,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SHARED_API = REPO.parent / "shared" / "openai-api"
 EXAMPLES = REPO / "assistants"
+AGENT_EXAMPLES = REPO / "agents"
 
 
 @dataclass
@@ -70,11 +71,12 @@ def shared_api() -> Path:
 
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Iterator[Path]:
-    """A fresh copy of the repository's example project (asstctl.yaml + assistants/)."""
+    """A fresh copy of the repository's example project (asstctl.yaml, assistants/, agents/)."""
     dst = tmp_path / "project"
     dst.mkdir()
     shutil.copy(REPO / "asstctl.yaml", dst / "asstctl.yaml")
     shutil.copytree(EXAMPLES, dst / "assistants")
+    shutil.copytree(AGENT_EXAMPLES, dst / "agents")
     yield dst
 
 

@@ -34,9 +34,10 @@ def run(project_dir: Path, *, fmt: str) -> int:
 def summary(project: Project) -> str:
     """One line saying what the valid project declares."""
     c = _counts(project)
+    agents = f"{_n(c['agents'], 'agent')}, " if c["agents"] else ""
     return (
         f"Valid: {_n(c['assistants'], 'assistant')}, {_n(c['vector_stores'], 'vector store')}, "
-        f'{_n(c["files"], "file")} in stack "{project.stack}".'
+        f'{agents}{_n(c["files"], "file")} in stack "{project.stack}".'
     )
 
 
@@ -45,6 +46,7 @@ def _counts(project: Project) -> dict[str, int | str]:
         "stack": project.stack,
         "assistants": len(project.assistants),
         "vector_stores": len(project.vector_stores),
+        "agents": len(project.desired("agent")),
         "files": len(project.all_files),
     }
 

@@ -122,3 +122,22 @@ def update_assistant(client: openai.OpenAI, assistant_id: str, body: Mapping[str
 
 def delete_assistant(client: openai.OpenAI, assistant_id: str) -> JSON:
     return client.delete(f"/assistants/{assistant_id}", cast_to=object, options=_options())
+
+
+AGENTS_BETA = "agents=v1"
+"""The ``OpenAI-Beta`` value of the Agents API (``client.beta.agents`` sends it too)."""
+
+
+def create_agent(client: openai.OpenAI, body: Mapping[str, Any]) -> JSON:
+    return client.post("/agents", cast_to=object, body=dict(body), options=_options(beta=AGENTS_BETA))
+
+
+def update_agent(client: openai.OpenAI, agent_id: str, body: Mapping[str, Any]) -> JSON:
+    """A partial update: absent fields stay as they are, a null resets one."""
+    return client.post(
+        f"/agents/{agent_id}", cast_to=object, body=dict(body), options=_options(beta=AGENTS_BETA)
+    )
+
+
+def delete_agent(client: openai.OpenAI, agent_id: str) -> JSON:
+    return client.delete(f"/agents/{agent_id}", cast_to=object, options=_options(beta=AGENTS_BETA))

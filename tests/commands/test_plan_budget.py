@@ -18,7 +18,7 @@ from plan_support import KEY, env_for, sha, write
 
 from asstctl.core.ownership import ownership_metadata, upload_filename
 
-ASSISTANTS, STORE_SIZES = 120, (250, 200, 150)
+ASSISTANTS, STORE_SIZES, AGENTS = 120, (250, 200, 150), 150
 
 
 def _fleet(root: Path, client: openai.OpenAI) -> None:
@@ -30,6 +30,7 @@ def _fleet(root: Path, client: openai.OpenAI) -> None:
     for s, size in enumerate(STORE_SIZES):
         paths = ", ".join(f"docs/f{i:03}.md" for i in range(size))
         manifests.append(f"kind: VectorStore\nname: s{s}\nfiles: [{paths}]\n")
+    manifests += [f"kind: Agent\nname: g{i:03}\nmodel: gpt-5.1\n" for i in range(AGENTS)]
     write(root, {"asstctl.yaml": "stack: fleet\n", "assistants/fleet.yaml": "---\n".join(manifests), **docs})
 
     for i in range(ASSISTANTS):
@@ -38,6 +39,10 @@ def _fleet(root: Path, client: openai.OpenAI) -> None:
             name=f"a{i:03}",
             instructions="Help.",
             metadata=ownership_metadata("fleet", f"assistant.a{i:03}"),
+        )
+    for i in range(AGENTS):
+        client.beta.agents.create(
+            model="gpt-5.1", name=f"g{i:03}", metadata=ownership_metadata("fleet", f"agent.g{i:03}")
         )
     file_ids = []
     for rel, text in docs.items():
@@ -72,6 +77,7 @@ def test_noop_plan_request_budget(tmp_path: Path, emulator: Any) -> None:
         math.ceil(ASSISTANTS / 100)
         + math.ceil(len(STORE_SIZES) / 100)
         + sum(math.ceil(f / 100) for f in STORE_SIZES)
+        + math.ceil(AGENTS / 100)
     )
     assert stats["writes"] == 0
     assert stats["by_endpoint"]["GET /v1/vector_stores/{vector_store_id}/files"] == 7

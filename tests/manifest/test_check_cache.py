@@ -90,6 +90,7 @@ def test_equal_looking_values_of_other_types_are_not_conflated(validations: list
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "p"
     shutil.copytree(EXAMPLES, root / "assistants")
+    shutil.copytree(REPO / "agents", root / "agents")
     shutil.copy(REPO / "asstctl.yaml", root)
     monkeypatch.setattr(hashcache, "RACY_WINDOW_NS", 50_000_000)
     time.sleep(0.1)

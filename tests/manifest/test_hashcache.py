@@ -240,6 +240,7 @@ def test_an_unreadable_cache_and_an_unwritable_project_still_work(tmp_path: Path
 def test_a_read_only_project_loads_without_a_cache(tmp_path: Path) -> None:
     project = tmp_path / "p"
     shutil.copytree(EXAMPLES, project / "assistants")
+    shutil.copytree(REPO / "agents", project / "agents")
     shutil.copy(REPO / "asstctl.yaml", project)
     for d in [project, *(p for p in project.rglob("*") if p.is_dir())]:
         d.chmod(0o555)
@@ -289,6 +290,7 @@ def test_load_project_uses_the_cache_and_gives_the_same_project(
 ) -> None:
     project = tmp_path / "p"
     shutil.copytree(EXAMPLES, project / "assistants")
+    shutil.copytree(REPO / "agents", project / "agents")
     shutil.copy(REPO / "asstctl.yaml", project)
     monkeypatch.setattr(hashcache, "RACY_WINDOW_NS", WINDOW_NS)
     _age()

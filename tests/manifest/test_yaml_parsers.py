@@ -23,7 +23,9 @@ from asstctl.manifest.yaml_loader import load_yaml_file, load_yaml_text
 pytestmark = pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML without libyaml")
 
 BAD = REPO / "tests" / "cases" / "bad"
-YAML_FILES = sorted(p for d in (EXAMPLES, REPO / "tests" / "cases") for p in d.rglob("*.yaml"))
+YAML_FILES = sorted(
+    p for d in (EXAMPLES, REPO / "agents", REPO / "tests" / "cases") for p in d.rglob("*.yaml")
+)
 EXAMPLE_FILES = sorted(EXAMPLES.rglob("*.yaml"))
 
 
