@@ -33,6 +33,7 @@ from asstctl.core.model import LocalFile
 from asstctl.core.ownership import META_ADDRESS, META_STACK, upload_filename
 from asstctl.errors import AsstctlError
 from asstctl.remote import rest as api
+from asstctl.remote.agent_writes import AgentWrites
 from asstctl.remote.attach import Capabilities
 from asstctl.remote.errors import translate
 from asstctl.remote.upload_body import FileChangedError, PlannedBytes
@@ -109,7 +110,7 @@ def _unknown_note(unknown: bool) -> str:
     return " (it may have been made all the same: the next plan finds it by its tag)" * unknown
 
 
-class Writer:
+class Writer(AgentWrites):
     """The write half of the remote layer, for one stack on one endpoint.
 
     Thread-safe: it holds no mutable state besides the SDK clients and what it learned of the
@@ -389,24 +390,3 @@ class Writer:
 
     def delete_assistant(self, address: str, assistant_id: str) -> None:
         self._delete(f"deleting {address}", lambda: api.delete_assistant(self._client, assistant_id))
-
-    # -- agents (beta) -------------------------------------------------------------------
-
-    def create_agent(self, address: str, body: Mapping[str, Any]) -> str:
-        """Create an agent (``None`` fields left out); after an unknown outcome it is looked up
-        by its ownership tag among all agents (the listing has no metadata filter)."""
-        fields = _without_none(body)
-        return self._create(
-            f"creating {address}",
-            lambda: str(api.create_agent(self._once, fields)["id"]),
-            lambda: self._find_owned(
-                api.list_all(self._client, "/agents", {"limit": 100}, beta=api.AGENTS_BETA), address
-            ),
-        )
-
-    def update_agent(self, address: str, agent_id: str, body: Mapping[str, Any]) -> None:
-        """A partial update (nulls sent as such: they reset a field); safe to repeat."""
-        self._call(f"updating {address}", lambda: api.update_agent(self._client, agent_id, body))
-
-    def delete_agent(self, address: str, agent_id: str) -> None:
-        self._delete(f"deleting {address}", lambda: api.delete_agent(self._client, agent_id))
