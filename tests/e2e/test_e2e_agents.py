@@ -147,6 +147,11 @@ def test_a_header_secret_comes_from_the_environment_and_is_never_printed(
     applied = _run(emu, project, "apply", str(saved))
     assert applied.exit_code == 0, applied.output
     assert _run(emu, project, "plan", "--detailed-exitcode").exit_code == 0
+    assert _run(emu, project, "plan", "--out", str(saved)).exit_code == 0  # no changes, reviewed
+    before = writes(emu)
+    stale = _run(emu, project, "apply", str(saved), token=NEW_SECRET)  # the secret changed since
+    assert stale.exit_code == 1 and "is not what apply would do now" in stale.output
+    assert writes(emu) == before
 
     rotated = _run(emu, project, "plan", "--detailed-exitcode", token=NEW_SECRET)
     assert rotated.exit_code == 2, rotated.output
