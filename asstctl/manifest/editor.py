@@ -36,7 +36,7 @@ def _project_text() -> str:
 def write_editor_schemas(root: Path) -> list[str]:
     """Write the schemas under ``root/.asstctl/`` where missing or outdated; the paths written.
     Best effort: a read-only checkout is not an error (validation never depends on them)."""
-    written = []
+    written: list[str] = []
     for rel, text in ((MANIFEST_SCHEMA, schema_text()), (PROJECT_SCHEMA, _project_text())):
         path = root / rel
         with contextlib.suppress(OSError):

@@ -85,7 +85,8 @@ def test_undefined_and_misused_variables_are_located(tmp_path: Path) -> None:
         "did you mean 'temp'?",
         "assistants/bot.yaml:6:14: description: ${var.tools} is a list (set at asstctl.yaml:2:59) and cannot "
         "be put inside text; use it as the whole value, or give it a string, number or boolean",
-        "assistants/bot.yaml:7:15: metadata.a: '${var.bad name}' is not a variable reference; write ${var.NAME}",
+        "assistants/bot.yaml:7:15: metadata.a: '${var.bad name}' is not a variable reference; "
+        "write ${var.NAME}",
     ]
 
 
@@ -106,7 +107,10 @@ def test_a_variable_only_some_environments_define(tmp_path: Path) -> None:
 
 
 def test_no_variable_holds_a_secret(tmp_path: Path) -> None:
-    config = "stack: s\nvars: {api_key: x, model: m}\nenvironments:\n  p: {stack: p, vars: {token: 'sk-abcdefghijklmnopqrstu'}}\n"
+    config = (
+        "stack: s\nvars: {api_key: x, model: m}\nenvironments:\n"
+        "  p: {stack: p, vars: {token: 'sk-abcdefghijklmnopqrstu'}}\n"
+    )
     _project(tmp_path, "kind: Assistant\nname: bot\nmodel: ${var.model}\n", config)
     errors = _errors(tmp_path)
     assert len(errors) == 2
@@ -132,7 +136,10 @@ def test_unknown_environment_and_shared_stacks(tmp_path: Path) -> None:
 
 
 def test_environment_fields_are_checked_by_the_schema(tmp_path: Path) -> None:
-    config = "stack: s\nenvironments:\n  Prod: {stack: p}\n  qa: {stack: Q, endpoint: {base_url: ftp://x}, vars: 1, x: 2}\n"
+    config = (
+        "stack: s\nenvironments:\n  Prod: {stack: p}\n"
+        "  qa: {stack: Q, endpoint: {base_url: ftp://x}, vars: 1, x: 2}\n"
+    )
     _project(tmp_path, "kind: Assistant\nname: bot\nmodel: m\n", config)
     errors = "\n".join(_errors(tmp_path))
     assert "environments.Prod: the key 'Prod' is not allowed" in errors

@@ -1,0 +1,1 @@
+"""CI helpers used by the packaged GitHub Action (``action.yml``); stdlib only."""
