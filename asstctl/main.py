@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from asstctl import __version__
-from asstctl.errors import AsstctlError, redact
+from asstctl.errors import AsstctlError, for_terminal
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -507,13 +507,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         exc.show()
         return 1
     except AsstctlError as exc:
-        click.echo(redact(f"Error: {exc}"), err=True)
+        click.echo(for_terminal(f"Error: {exc}"), err=True)
         return exc.exit_code
     except Exception as exc:  # a bug: say so in one line; the traceback only on request
         if os.environ.get("ASSTCTL_DEBUG"):
-            click.echo(redact(traceback.format_exc()), err=True)
+            click.echo(for_terminal(traceback.format_exc()), err=True)
         click.echo(
-            redact(f"Error: unexpected {type(exc).__name__}: {exc}")
+            for_terminal(f"Error: unexpected {type(exc).__name__}: {exc}")
             + "\nThis is a bug in asstctl; rerun with ASSTCTL_DEBUG=1 for details and report it.",
             err=True,
         )

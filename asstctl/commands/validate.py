@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from asstctl.core.model import Project
-from asstctl.errors import Diagnostic, ManifestError
+from asstctl.errors import Diagnostic, ManifestError, escape_controls
 from asstctl.manifest import load_project
 from asstctl.manifest.editor import write_editor_schemas
 
@@ -33,9 +34,10 @@ def run(project_dir: Path, *, fmt: str) -> int:
 def summary(project: Project) -> str:
     """One line saying what the valid project declares."""
     c = _counts(project)
+    agents = f"{_n(c['agents'], 'agent')}, " if c["agents"] else ""
     return (
         f"Valid: {_n(c['assistants'], 'assistant')}, {_n(c['vector_stores'], 'vector store')}, "
-        f'{_n(c["files"], "file")} in stack "{project.stack}".'
+        f'{agents}{_n(c["files"], "file")} in stack "{project.stack}".'
     )
 
 
@@ -44,6 +46,7 @@ def _counts(project: Project) -> dict[str, int | str]:
         "stack": project.stack,
         "assistants": len(project.assistants),
         "vector_stores": len(project.vector_stores),
+        "agents": len(project.desired("agent")),
         "files": len(project.all_files),
     }
 
@@ -53,17 +56,26 @@ def _n(count: object, noun: str) -> str:
 
 
 def _report(exc: ManifestError, project_dir: Path, fmt: str) -> None:
+    shown = [  # file names may hold undecodable bytes, messages quoted control characters
+        replace(
+            d,
+            file=escape_controls(d.file),
+            field=escape_controls(d.field),
+            message=escape_controls(d.message),
+        )
+        for d in exc.diagnostics
+    ]
     if fmt == "json":
         errors = [
             {"file": d.file, "line": d.line, "col": d.col, "field": d.field, "message": d.message}
-            for d in exc.diagnostics
+            for d in shown
         ]
         click.echo(json.dumps({"valid": False, "errors": errors}, indent=2, ensure_ascii=False))
     elif fmt == "github":
-        for d in exc.diagnostics:
+        for d in shown:
             click.echo(github_annotation(d, project_dir))
     else:
-        click.echo(str(exc))
+        click.echo(escape_controls(str(exc)))
 
 
 def github_annotation(d: Diagnostic, project_dir: Path) -> str:
