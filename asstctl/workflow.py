@@ -14,7 +14,7 @@ from asstctl.core.model import Project
 from asstctl.core.plan import Plan
 from asstctl.manifest import load_project
 from asstctl.remote.client import Endpoint, open_endpoint
-from asstctl.remote.reader import read_file_users, read_live
+from asstctl.remote.reader import content_reader, read_file_users, read_live
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,11 @@ def prepare(
 def read_and_plan(project: Project, endpoint: Endpoint, *, destroy: bool, targets: Sequence[str]) -> Prepared:
     """Read the live state from ``endpoint`` and plan; the plan names the environment and endpoint."""
     live = read_live(endpoint.client, project, destroy=destroy)
-    plan = build_plan(project, live, destroy=destroy, targets=tuple(targets))
+    read = content_reader(endpoint.client)
+    plan = build_plan(project, live, destroy=destroy, targets=tuple(targets), read_content=read)
     if plan.orphan_files and live.unread_users:  # a File would be deleted: may others still use it?
         live = read_file_users(endpoint.client, live)
-        plan = build_plan(project, live, destroy=destroy, targets=tuple(targets))
+        plan = build_plan(project, live, destroy=destroy, targets=tuple(targets), read_content=read)
     plan = replace(plan, environment=project.environment, endpoint=endpoint_name(endpoint))
     return Prepared(project=project, endpoint=endpoint, live=live, plan=plan)
 

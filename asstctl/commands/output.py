@@ -1,7 +1,8 @@
 """``asstctl output``: the live ids of the stack's assistants and vector stores, by address,
 so applications and later CI steps can find them.
 
-Formats: ``text`` (``assistant.tutor  asst_…``), ``json`` (address → id, kind, name) and
+Formats: ``text`` (``assistant.tutor  asst_…``), ``json`` (address → id, kind, name, and for
+an assistant ``responses``: its ``client.responses.create`` arguments) and
 ``env`` (``ASSTCTL_ASSISTANT_TUTOR_ID=asst_…``, ready for ``>> $GITHUB_ENV``).
 """
 
@@ -10,9 +11,12 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from asstctl.core.live import LiveState
+from asstctl.core.model import Project
 from asstctl.errors import EndpointError, UsageError
 from asstctl.render.values import safe
 from asstctl.workflow import prepare
@@ -62,12 +66,41 @@ def _check_env_values(rows: list[tuple[str, str, str, str]]) -> None:
         )
 
 
-def render(live: LiveState, fmt: str) -> str:
-    rows = entries(live)
+def rendered_requests(project: Project, live: LiveState) -> dict[str, dict[str, Any]]:
+    """Each live assistant's ``client.responses.create`` arguments (from its manifest, with the
+    live ids), by address: under both deploy targets."""
+    from asstctl.kinds.assistant.record import known_ids
+    from asstctl.kinds.assistant.responses import responses_request
+
+    deployed = live.of("assistant")
+    return {
+        a.address: responses_request(a, known_ids(a, live)) for a in project.assistants if a.name in deployed
+    }
+
+
+def render(live: LiveState, fmt: str, responses: Mapping[str, Any] | None = None) -> str:
+    """The view in ``fmt``. An assistant under the ``responses`` target has no object id: JSON
+    gives its ``responses`` arguments only, text says so, env leaves it out."""
+    configs = responses or {}
+    records = (
+        {f"assistant.{n}" for n in live.of("assistant")} if live.target("assistant") == "responses" else set()
+    )
     if fmt == "json":
-        doc = {addr: {"id": rid, "kind": kind, "name": name} for addr, kind, name, rid in rows}
+        doc: dict[str, Any] = {}
+        for addr, kind, name, rid in entries(live):
+            entry: dict[str, Any] = (
+                {"kind": kind, "name": name} if addr in records else {"id": rid, "kind": kind, "name": name}
+            )
+            if addr in configs:
+                entry["responses"] = configs[addr]
+            doc[addr] = entry
         return json.dumps(doc, indent=2) + "\n"
+    rows = [
+        r if r[0] not in records else (*r[:3], "(Responses API configuration: see --format json)")
+        for r in entries(live)
+    ]
     if fmt == "env":
+        rows = [r for r in rows if r[0] not in records]
         _check_env_names([addr for addr, *_ in rows])
         _check_env_values(rows)
         return "".join(f"{env_name(addr)}={rid}\n" for addr, _, _, rid in rows)
@@ -77,7 +110,7 @@ def render(live: LiveState, fmt: str) -> str:
 
 def run(project_dir: Path, *, fmt: str, sandbox: bool) -> int:
     with prepare(project_dir, sandbox=sandbox) as prepared:
-        text = render(prepared.live, fmt)
+        text = render(prepared.live, fmt, rendered_requests(prepared.project, prepared.live))
     if not text and fmt == "text":
         print(
             "No resources: this stack owns nothing on the endpoint yet (run asstctl apply).", file=sys.stderr

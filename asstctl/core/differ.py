@@ -6,7 +6,7 @@ order to diff its records, then settles which uploaded Files are used, uploaded 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,13 +29,21 @@ __all__ = ["attribute_changes", "build_plan", "format_path"]
 
 
 def build_plan(
-    project: Project, live: LiveState, *, destroy: bool = False, targets: Sequence[str] = ()
+    project: Project,
+    live: LiveState,
+    *,
+    destroy: bool = False,
+    targets: Sequence[str] = (),
+    read_content: Callable[[str], bytes | None] | None = None,
 ) -> Plan:
     """Everything apply would do to make ``live`` match ``project`` (or, with ``destroy``,
-    to remove what the stack owns), limited to ``targets`` and what they depend on."""
+    to remove what the stack owns), limited to ``targets`` and what they depend on.
+    ``read_content`` (a File's bytes by id) lets a kind show what a changed record held."""
     live, moved, _ = apply_moves(project, live)  # ``moved:``: renamed addresses keep their objects
     selected = _select(project, live, targets, destroy=destroy)
-    ctx = DiffContext(stack=project.stack, live=live, project=project, destroy=destroy)
+    ctx = DiffContext(
+        stack=project.stack, live=live, project=project, destroy=destroy, read_content=read_content
+    )
     changes: list[ResourceChange] = []
     for kind in KINDS:
         desired_names = set()

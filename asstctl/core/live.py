@@ -94,6 +94,9 @@ class LiveState:
     """Object id -> :func:`fingerprint` of every live object read."""
     notes: tuple[str, ...]
     """One-line remarks about what was read (e.g. the deploy target chosen)."""
+    targets: Mapping[str, str]
+    """Kind name -> how it is deployed here, for kinds with a choice (``assistant``: ``api``
+    or ``responses``); absent means the kind's only way."""
     file_users: Mapping[str, tuple[str, ...]]
     """File id -> the objects this stack does not own that use it (never deleted while they do)."""
     unread_users: tuple[UsersListing, ...]
@@ -111,6 +114,7 @@ class LiveState:
         *,
         resources: Mapping[str, Mapping[str, LiveObject]] | None = None,
         notes: tuple[str, ...] = (),
+        targets: Mapping[str, str] | None = None,
         file_users: Mapping[str, tuple[str, ...]] | None = None,
         unread_users: tuple[UsersListing, ...] = (),
     ) -> None:
@@ -125,8 +129,13 @@ class LiveState:
         object.__setattr__(self, "assistants_supported", assistants_supported)
         object.__setattr__(self, "fingerprints", dict(fingerprints or {}))
         object.__setattr__(self, "notes", notes)
+        object.__setattr__(self, "targets", dict(targets or {}))
         object.__setattr__(self, "file_users", dict(file_users or {}))
         object.__setattr__(self, "unread_users", unread_users)
+
+    def target(self, kind: str) -> str | None:
+        """How ``kind`` is deployed on this endpoint (None: its only way)."""
+        return self.targets.get(kind)
 
     def of(self, kind: str) -> Mapping[str, LiveObject]:
         """The live objects of ``kind`` by manifest name."""

@@ -8,6 +8,14 @@ three reserved attributes. Uploaded File objects have no metadata at all, so the
 
 The basename keeps its extension, which the API uses to decide whether file search can
 parse the file. A live resource without this stack's tag is never changed or deleted.
+
+An assistant deployed through the Responses API is a configuration, kept as a *record* File
+(JSON) whose filename carries the stack, the sha256 of its content and the address::
+
+    asstctl-config~<stack>~<sha256 hex>~assistant.<name>.json
+
+Its own prefix keeps records apart from content uploads (whatever a user's files are called).
+Both schemes live here only, so a change of separator or prefix is one change.
 """
 
 from __future__ import annotations
@@ -37,13 +45,29 @@ ATTR_SHA256 = "asstctl_sha256"
 """Vector-store-file attribute holding the sha256 of the uploaded bytes."""
 RESERVED_ATTRIBUTE_KEYS = (ATTR_STACK, ATTR_PATH, ATTR_SHA256)
 
-UPLOAD_PREFIX = "asstctl~"
 _SEP = "~"
+UPLOAD_PREFIX = "asstctl" + _SEP
+RECORD_PREFIX = "asstctl-config" + _SEP
+"""Prefix of configuration records (never a prefix of, nor prefixed by, ``UPLOAD_PREFIX``)."""
+RECORD_SUFFIX = ".json"
 
 
 def upload_filename(stack: str, sha256: str, basename: str) -> str:
     """The filename under which a local file is uploaded for ``stack``."""
     return f"{UPLOAD_PREFIX}{stack}{_SEP}{sha256}{_SEP}{basename}"
+
+
+def _split(prefix: str, filename: str) -> tuple[str, str, str] | None:
+    """``(stack, sha256, tail)`` of ``<prefix><stack>~<sha256>~<tail>``; None if not that form."""
+    if not filename.startswith(prefix):
+        return None
+    parts = filename[len(prefix) :].split(_SEP, 2)
+    if len(parts) != 3 or len(parts[1]) != 64:
+        return None
+    stack, sha, tail = parts
+    if not stack or not tail or any(c not in "0123456789abcdef" for c in sha):
+        return None
+    return stack, sha, tail
 
 
 @dataclass(frozen=True)
@@ -57,15 +81,35 @@ class UploadName:
 
 def parse_upload_filename(filename: str) -> UploadName | None:
     """Split an upload filename into its parts; ``None`` if asstctl did not make it."""
-    if not filename.startswith(UPLOAD_PREFIX):
+    parts = _split(UPLOAD_PREFIX, filename)
+    return None if parts is None else UploadName(stack=parts[0], sha256=parts[1], basename=parts[2])
+
+
+def record_filename(stack: str, sha256: str, address: str) -> str:
+    """The filename of the configuration record of ``address`` (``assistant.<name>``) whose
+    content has ``sha256``, in ``stack``. Not to be used for content uploads."""
+    return f"{RECORD_PREFIX}{stack}{_SEP}{sha256}{_SEP}{address}{RECORD_SUFFIX}"
+
+
+@dataclass(frozen=True)
+class RecordName:
+    """The parts of a record filename made by :func:`record_filename`."""
+
+    stack: str
+    sha256: str
+    address: str
+
+
+def parse_record_filename(filename: str) -> RecordName | None:
+    """Split a configuration record's filename; ``None`` if it is not one (content uploads included)."""
+    parts = _split(RECORD_PREFIX, filename)
+    if parts is None or not parts[2].endswith(RECORD_SUFFIX):
         return None
-    parts = filename[len(UPLOAD_PREFIX) :].split(_SEP, 2)
-    if len(parts) != 3 or len(parts[1]) != 64:
+    address = parts[2][: -len(RECORD_SUFFIX)]
+    kind, _, name = address.partition(".")
+    if not kind or not name:
         return None
-    stack, sha, base = parts
-    if not stack or not base or any(c not in "0123456789abcdef" for c in sha):
-        return None
-    return UploadName(stack=stack, sha256=sha, basename=base)
+    return RecordName(stack=parts[0], sha256=parts[1], address=address)
 
 
 def ownership_metadata(stack: str, address: str) -> dict[str, str]:

@@ -44,6 +44,11 @@ class Lister(Protocol):
         """As :meth:`list`, but ``None`` when the endpoint answers 404 (it lacks the API)."""
         ...
 
+    def files(self) -> Future[list[JSON]]:
+        """The one listing of Files (purpose ``assistants``) every read makes, shared: a kind
+        that keeps records as Files reads them here and never lists ``/files`` itself."""
+        ...
+
 
 @dataclass(frozen=True)
 class Fetched:
@@ -54,6 +59,9 @@ class Fetched:
     notes: tuple[str, ...] = ()
     supported: bool = True
     """False when the endpoint does not serve this kind's API at all."""
+    target: str | None = None
+    """How this kind is deployed on this endpoint, for a kind with a choice (an assistant:
+    ``api`` or ``responses``); carried to diff and apply as ``LiveState.targets``."""
     file_users: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """File id -> objects of this kind the stack does not own that use it (``assistant asst_1``):
     such a File is kept, never deleted. Read from the listing the kind makes anyway."""
@@ -71,6 +79,9 @@ class DiffContext:
     destroy: bool
     replaced: set[str] = field(default_factory=set)
     """Addresses planned for create or replace so far (a reference to one changes its id)."""
+    read_content: Callable[[str], bytes | None] | None = None
+    """The content of one of the stack's Files by id (None: refused or gone), to show what a
+    changed record held; None when the plan is built offline."""
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,8 @@ class _Config:
     manifests: tuple[str, ...]
     doc: YamlDocument
     chosen: Chosen
+    assistants_target: str = "auto"
+    """``endpoint.assistants``: how assistants are deployed (auto, api, responses)."""
 
 
 def load_project(root: Path, env: str | None = None) -> Project:
@@ -132,7 +134,7 @@ def _load(root: Path, env: str | None) -> Project:
         fingerprint=_fingerprint(root, manifest_paths, {**builder.inputs, **_env_input(env)}),
         environment=env,
         resources={kind: tuple(sorted(rs, key=lambda r: r.name)) for kind, rs in records.items()},
-        settings={"moved": moves},
+        settings={"assistants_target": config.assistants_target, "moved": moves},
     )
 
 
@@ -200,6 +202,7 @@ def _read_config(root: Path, diagnostics: list[Diagnostic], env: str | None) -> 
         manifests=tuple(data.get("manifests", DEFAULT_MANIFESTS)),
         doc=doc,
         chosen=chosen,
+        assistants_target=endpoint.get("assistants", "auto"),
     )
 
 

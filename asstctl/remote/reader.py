@@ -38,6 +38,12 @@ class _Lister:
     def __init__(self, client: openai.OpenAI, stack: str, pool: DaemonPool) -> None:
         self.client, self.stack, self.pool = client, stack, pool
         self.base_url = str(client.base_url).rstrip("/")
+        self._files = self.list_all(
+            "listing files", "/files", {"purpose": "assistants", "limit": FILES_PAGE}, beta=None
+        )
+
+    def files(self) -> Future[list[JSON]]:
+        return self._files
 
     def _call(self, what: str, fn: Callable[[], T]) -> T:
         try:
@@ -78,13 +84,26 @@ def read_live(
     stack = project.stack
     with DaemonPool(PARALLEL_LISTS, name="asstctl-read") as pool:
         lister = _Lister(client, stack, pool)
-        files_job = lister.list_all(
-            "listing files", "/files", {"purpose": "assistants", "limit": FILES_PAGE}, beta=None
-        )
         pending = [(kind.name, kind.fetch(lister, project, destroy=destroy)) for kind in KINDS]
         fetched = {name: result() for name, result in pending}
-        files = files_job.result()
+        files = lister.files().result()
     return assemble(stack, fetched, files)
+
+
+def content_reader(client: openai.OpenAI) -> Callable[[str], bytes | None]:
+    """``GET /files/{id}/content`` for one File (a changed configuration record, to show what it
+    held); None when the endpoint refuses (OpenAI does not serve the content of assistants Files)."""
+    base_url = str(client.base_url).rstrip("/")
+
+    def read(file_id: str) -> bytes | None:
+        try:
+            return client.files.content(file_id).read()
+        except openai.APIStatusError:
+            return None
+        except openai.OpenAIError as exc:
+            raise translate(exc, base_url=base_url, what=f"reading file {file_id}") from None
+
+    return read
 
 
 def assemble(stack: str, fetched: Mapping[str, Fetched], files: Sequence[Mapping[str, JSON]]) -> LiveState:
@@ -92,12 +111,15 @@ def assemble(stack: str, fetched: Mapping[str, Fetched], files: Sequence[Mapping
     prints: dict[str, str] = {}
     notes: list[str] = []
     resources: dict[str, Mapping[str, LiveObject]] = {}
+    targets: dict[str, str] = {}
     users: dict[str, tuple[str, ...]] = {}
     unread: list[UsersListing] = []
     for name, got in fetched.items():
         resources[name] = got.objects
         prints.update(got.fingerprints)
         notes += got.notes
+        if got.target is not None:
+            targets[name] = got.target
         for fid, who in got.file_users.items():
             users[fid] = users.get(fid, ()) + tuple(who)
         unread += got.unread_users
@@ -111,6 +133,7 @@ def assemble(stack: str, fetched: Mapping[str, Fetched], files: Sequence[Mapping
         fingerprints=prints,
         resources=resources,
         notes=tuple(notes),
+        targets=targets,
         file_users={fid: who for fid, who in users.items() if fid in live_files},
         unread_users=tuple(unread),
     )

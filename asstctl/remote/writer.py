@@ -221,14 +221,23 @@ class Writer(AgentWrites):
                 raise changed("the bytes sent were not all checked")
             return file_id
 
-        def find() -> str | None:
-            matches = [f for f in self._client.files.list(purpose="assistants") if f.filename == name]
-            return min(matches, key=lambda f: (f.created_at, f.id)).id if matches else None
-
         try:
-            return self._create(what, create, find)
+            return self._create(what, create, lambda: self._find_file(name))
         except OSError as exc:
             raise changed(exc.strerror or str(exc)) from None
+
+    def upload_record(self, address: str, filename: str, content: bytes) -> str:
+        """Upload a configuration record (``ownership.record_filename``) once; return its File id."""
+        return self._create(
+            f"writing the configuration of {address}",
+            lambda: self._once.files.create(file=(filename, content), purpose="assistants").id,
+            lambda: self._find_file(filename),
+        )
+
+    def _find_file(self, filename: str) -> str | None:
+        """The oldest File named ``filename`` (a create whose outcome was unknown may have made it)."""
+        matches = [f for f in self._client.files.list(purpose="assistants") if f.filename == filename]
+        return min(matches, key=lambda f: (f.created_at, f.id)).id if matches else None
 
     def delete_file(self, file_id: str) -> None:
         self._delete(f"deleting file {file_id}", lambda: self._client.files.delete(file_id))

@@ -34,6 +34,8 @@ def test_output_formats(emulator: Any, tmp_path: Path) -> None:
     ]
 
     doc = json.loads(asstctl(emulator, project, "output", "--format", "json").stdout)
+    responses = {a: doc[a].pop("responses") for a in ("assistant.plain", "assistant.tutor")}
+    assert responses["assistant.plain"] == {"model": "gpt-4o-mini", "instructions": "Be brief."}
     assert doc == {
         "assistant.plain": {"id": ids["assistant.plain"], "kind": "assistant", "name": "plain"},
         "assistant.tutor": {"id": ids["assistant.tutor"], "kind": "assistant", "name": "tutor"},

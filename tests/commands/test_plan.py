@@ -238,13 +238,17 @@ def test_endpoint_without_assistants_api(tmp_path: Path, emulator_factory: Any) 
         tmp_path / "both", {"assistants/x.yaml": "kind: Assistant\nname: x\nmodel: m\ninstructions: i\n"}
     )
     write(with_assistant, {"asstctl.yaml": "stack: s\n"})
+    result = plan(with_assistant, emu)  # endpoint.assistants: auto -> the Responses API
+    assert result.exit_code == 0, result.output
+    assert "Note: Assistants are deployed through the Responses API" in result.stderr
+    write(with_assistant, {"asstctl.yaml": "stack: s\nendpoint: {assistants: api}\n"})
     result = plan(with_assistant, emu)
     assert result.exit_code == 1
-    assert result.stderr == (
-        f"Error: {emu.base_url} does not serve the Assistants API (/v1/assistants answered 404). "
-        "OpenAI removed it on 2026-08-26; vector stores and files still work there. Remove the "
-        "Assistant manifests, or point endpoint.base_url / OPENAI_BASE_URL at an endpoint that speaks "
-        "Assistants v2 (or try --sandbox).\n"
+    assert result.stderr.endswith(
+        f"Error: {emu.base_url} does not serve the Assistants API (/v1/assistants answered 404; OpenAI "
+        "removed it on 2026-08-26), and asstctl.yaml sets endpoint.assistants: api. Set "
+        "endpoint.assistants: responses (or remove the setting: auto) to deploy the assistants through "
+        "the Responses API.\n"
     )
 
 

@@ -12,7 +12,7 @@ from asstctl.core.model import LocalFile, Project
 from asstctl.core.ownership import claim, unique_claims
 from asstctl.core.plan import Action, ResourceChange
 from asstctl.errors import EndpointError, UsageError
-from asstctl.kinds.assistant import apply
+from asstctl.kinds.assistant import apply, record
 from asstctl.kinds.assistant.forms import (
     code_interpreter_file_ids,
     desired_assistant_form,
@@ -31,17 +31,25 @@ if TYPE_CHECKING:
 PAGE = 100
 BETA = "assistants=v2"
 ASSISTANTS_GONE = (
-    "{base_url} does not serve the Assistants API (/v1/assistants answered 404). OpenAI removed it on "
-    "2026-08-26; vector stores and files still work there. Remove the Assistant manifests, or point "
-    "endpoint.base_url / OPENAI_BASE_URL at an endpoint that speaks Assistants v2 (or try --sandbox)."
+    "{base_url} does not serve the Assistants API (/v1/assistants answered 404; OpenAI removed it on "
+    "2026-08-26), and asstctl.yaml sets endpoint.assistants: api. Set endpoint.assistants: responses "
+    "(or remove the setting: auto) to deploy the assistants through the Responses API."
 )
 NO_ASSISTANTS_NOTE = (
     "This endpoint does not serve the Assistants API (/v1/assistants answered 404); no assistants to manage."
 )
+RESPONSES_NOTE = (
+    "Assistants are deployed through the Responses API ({why}): each is a rendered configuration; "
+    "applications get it with asstctl output --format json or asstctl.api."
+)
+API_NOTE = (
+    "Assistants are deployed as Assistants API objects (endpoint.assistants: auto, and this endpoint "
+    "serves /v1/assistants)."
+)
 
 
 class AssistantKind:
-    """Assistants on the Assistants API (``assistant.<name>``)."""
+    """Assistants (``assistant.<name>``): Assistants API objects, or Responses API configurations."""
 
     name = "assistant"
     manifest_kind = "Assistant"
@@ -53,19 +61,36 @@ class AssistantKind:
     # -- live read -----------------------------------------------------------------------
 
     def fetch(self, lister: Lister, project: Project, *, destroy: bool) -> Callable[[], Fetched]:
-        want = bool(project.settings.get("want_assistants", project.desired(self.name))) and not destroy
+        """Choose the deploy target (``endpoint.assistants``) and read what it keeps: assistant
+        objects (``api``), or configuration records from the shared Files listing (``responses``,
+        which never calls /v1/assistants)."""
+        setting = str(project.settings.get("assistants_target") or "auto")
+        declared = bool(project.desired(self.name))
+        files = lister.files()
+        if setting == record.TARGET:
+            note = RESPONSES_NOTE.format(why="endpoint.assistants: responses")
+            return lambda: self._records(lister.stack, files.result(), note, declared)
         listing = lister.list_or_none("listing assistants", "/assistants", {"limit": PAGE}, beta=BETA)
 
         def result() -> Fetched:
             raws = listing.result()
             if raws is None:
-                if want:
+                if setting == "api":
                     raise EndpointError(ASSISTANTS_GONE.format(base_url=lister.base_url))
-                return Fetched(objects={}, notes=(NO_ASSISTANTS_NOTE,), supported=False)
+                why = "endpoint.assistants: auto, and /v1/assistants answered 404"
+                return self._records(lister.stack, files.result(), RESPONSES_NOTE.format(why=why), declared)
             got = interpret(lister.stack, raws)
+            notes = (API_NOTE,) if setting == "auto" and (declared or got.objects) else ()
+            got = replace(got, notes=notes, target="api")
             return with_stack_move_note(got, lister.stack, self.name, raws, project, destroy=destroy)
 
         return result
+
+    def _records(self, stack: str, files: Sequence[Mapping[str, JSON]], note: str, declared: bool) -> Fetched:
+        got = record.interpret_records(stack, files, self.name, (note,))
+        if not declared and not got.objects:
+            return replace(got, notes=(NO_ASSISTANTS_NOTE,))
+        return got
 
     # -- diff ----------------------------------------------------------------------------
 
@@ -73,6 +98,8 @@ class AssistantKind:
         return (desired.store_address,) if desired.store_address else ()
 
     def diff(self, desired: DesiredAssistant, live: LiveObject | None, ctx: DiffContext) -> ResourceChange:
+        if ctx.live.target(self.name) == record.TARGET:
+            return record.diff(self.name, desired, live, ctx)
         create = ResourceChange(
             address=desired.address,
             kind=self.name,
@@ -91,6 +118,8 @@ class AssistantKind:
     def delete(
         self, live: LiveObject, reason: str, desired: DesiredAssistant | None, ctx: DiffContext
     ) -> ResourceChange:
+        if isinstance(live, record.LiveRecord):
+            return record.delete(self.name, live, reason, desired)
         return ResourceChange(
             address=f"{self.name}.{live.name}",
             kind=self.name,
@@ -111,14 +140,20 @@ class AssistantKind:
         return set() if change.action is Action.NOOP else {f.path for f in desired.code_interpreter_files}
 
     def kept_file_ids(self, change: ResourceChange, live: LiveObject | None) -> set[str]:
+        if isinstance(live, record.LiveRecord):
+            return record.kept_file_ids(change)
         if change.action is not Action.NOOP or live is None:
             return set()
         return code_interpreter_file_ids(live.raw)
 
     def live_file_ids(self, live: LiveObject) -> set[str]:
+        if isinstance(live, record.LiveRecord):
+            return set()  # a record names Files, but nothing on the endpoint uses them through it
         return code_interpreter_file_ids(live.raw)
 
     def live_references(self, live: LiveObject, state: LiveState) -> set[str]:
+        if isinstance(live, record.LiveRecord):
+            return set()
         return {a for i in vector_store_ids(live.raw) if (a := state.address_of_id(i)) is not None}
 
     # -- apply ---------------------------------------------------------------------------
@@ -126,6 +161,8 @@ class AssistantKind:
     def steps(
         self, change: ResourceChange, desired: DesiredAssistant | None, ctx: ApplyContext
     ) -> list[Step]:
+        if ctx.live.target(self.name) == record.TARGET:
+            return record.steps(change, desired, ctx)
         return apply.steps(change, desired, ctx)
 
     # -- adoption (import, forget, moved) --------------------------------------------------
@@ -154,7 +191,6 @@ class AssistantKind:
     def remove(self, api: ObjectAPI, raw: JSON) -> None:
         obj_id = str(raw["id"])
         api.delete(f"deleting assistant {obj_id}", f"/assistants/{obj_id}", beta=BETA)
-
 
 
 def interpret(stack: str, raws: Sequence[Mapping[str, JSON]]) -> Fetched:

@@ -27,6 +27,7 @@ def build_assistant(b: Builder, doc: YamlDocument) -> tuple[DesiredAssistant, De
     ci_files: tuple[LocalFile, ...] = ()
     store_name: str | None = None
     inline: DesiredVectorStore | None = None
+    filters: Any = None
     seen: dict[str, int] = {}
     function_names: dict[str, int] = {}
     for i, tool in enumerate(data.get("tools", [])):
@@ -55,6 +56,10 @@ def build_assistant(b: Builder, doc: YamlDocument) -> tuple[DesiredAssistant, De
             ci_files = _code_interpreter_files(b, doc, i, tool.get("files", []))
         else:
             tools.append(_file_search_api(tool))
+            if "filters" in tool:
+                filters = tool["filters"]
+                for sub, message in filter_problems(filters):
+                    b.error(doc, ("tools", i, "filters", *sub), message)
             store = tool.get("vector_store")
             if isinstance(store, str):
                 store_name = store
@@ -79,9 +84,31 @@ def build_assistant(b: Builder, doc: YamlDocument) -> tuple[DesiredAssistant, De
             vector_store=store_name,
             prevent_destroy=prevent,
             location=b.location(doc),
+            file_search_filters=filters,
         ),
         inline,
     )
+
+
+_LIST_OPS = ("in", "nin")
+_ORDER_OPS = ("gt", "gte", "lt", "lte")
+
+
+def filter_problems(f: Mapping[str, Any], at: FieldPath = ()) -> list[tuple[FieldPath, str]]:
+    """What the schema cannot say about a (schema-valid) ``file_search.filters`` value: each
+    operator's value type. Paths are relative to the filter."""
+    op = f.get("type")
+    if op in ("and", "or"):
+        subs = enumerate(f.get("filters", []))
+        return [p for j, sub in subs for p in filter_problems(sub, (*at, "filters", j))]
+    value = f.get("value")
+    if op in _LIST_OPS and not isinstance(value, list):
+        return [((*at, "value"), f"'{op}' compares with a list, e.g. [en, de]; write the value as a list")]
+    if op not in _LIST_OPS and isinstance(value, list):
+        return [((*at, "value"), f"'{op}' compares with one value; use 'in' to match any of a list")]
+    if op in _ORDER_OPS and (isinstance(value, bool) or not isinstance(value, int | float)):
+        return [((*at, "value"), f"'{op}' compares numbers; write a number (e.g. a date as a Unix time)")]
+    return []
 
 
 def _response_format(b: Builder, doc: YamlDocument) -> Any:

@@ -32,6 +32,8 @@ class DesiredAssistant:
     ``<assistant>.files``), or None."""
     prevent_destroy: bool
     location: Location
+    file_search_filters: JSON | None = None
+    """``file_search.filters``: Responses API attribute filters (the Assistants API has none)."""
 
     @property
     def address(self) -> str:
