@@ -29,7 +29,7 @@ def test_vector_stores_only_on_an_endpoint_without_assistants(tmp_path: Path, em
 
     applied = asstctl(emu, project, "apply", "--auto-approve")
     assert applied.exit_code == 0, applied.output
-    assert applied.stderr.startswith(NOTE)
+    assert applied.stderr.startswith(f"Stack e2e at {emu.base_url}\n{NOTE}")  # the header, then the note
     assert "Apply complete! Resources: 1 added, 0 changed, 0 destroyed." in applied.output
     h = holdings(emu)
     assert (set(h.vector_stores), len(h.files), len(h.attachments)) == ({"vector_store.kb"}, 2, 2)
