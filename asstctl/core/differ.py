@@ -74,7 +74,7 @@ def build_plan(
         file_ids=files.file_ids,
         destroy=destroy,
         project_fingerprint=project.fingerprint,
-        live_fingerprints=dict(live.fingerprints),
+        live_fingerprints=live.fingerprints,  # (computed only if a saved plan needs them)
         moves=() if destroy else tuple(m for m in moved if m.to in selected),
     )
 

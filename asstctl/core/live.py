@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,32 @@ JSON = Any
 def fingerprint(raw: JSON) -> str:
     """A stable hash of one raw API object, for saved-plan staleness checks."""
     return hashlib.sha256(json.dumps(raw, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+class LazyPrints(Mapping[str, str]):
+    """Fingerprints computed on first use: only saved plans need them (writing or checking one),
+    and hashing every object read costs about as much as reading it (0.3 s at 16,000 files)."""
+
+    def __init__(self, *sources: Callable[[], Mapping[str, str]] | Mapping[str, str]) -> None:
+        self._sources = sources
+        self._data: dict[str, str] | None = None
+
+    def _all(self) -> dict[str, str]:
+        if self._data is None:
+            data: dict[str, str] = {}
+            for source in self._sources:
+                data.update(source() if callable(source) else source)
+            self._data, self._sources = data, ()
+        return self._data
+
+    def __getitem__(self, key: str) -> str:
+        return self._all()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
 @dataclass(frozen=True)
@@ -127,7 +153,8 @@ class LiveState:
         object.__setattr__(self, "resources", merged)
         object.__setattr__(self, "files", dict(files or {}))
         object.__setattr__(self, "assistants_supported", assistants_supported)
-        object.__setattr__(self, "fingerprints", dict(fingerprints or {}))
+        prints = fingerprints if isinstance(fingerprints, LazyPrints) else dict(fingerprints or {})
+        object.__setattr__(self, "fingerprints", prints)
         object.__setattr__(self, "notes", notes)
         object.__setattr__(self, "targets", dict(targets or {}))
         object.__setattr__(self, "file_users", dict(file_users or {}))

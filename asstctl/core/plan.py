@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,7 +130,7 @@ class Plan:
     endpoint: str | None = None
     """The API the live state was read from, without credentials (``sandbox``: the local emulator)."""
     project_fingerprint: str = ""
-    live_fingerprints: dict[str, str] = field(default_factory=dict)
+    live_fingerprints: Mapping[str, str] = field(default_factory=dict)
     moves: tuple[Moved, ...] = ()
     """Objects re-tagged under a new address before anything else (``moved:``)."""
 

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import openai
 
-from asstctl.core.live import LiveFile, LiveObject, LiveState, UsersListing, fingerprint
+from asstctl.core.live import LazyPrints, LiveFile, LiveObject, LiveState, UsersListing, fingerprint
 from asstctl.core.model import Project
 from asstctl.core.ownership import parse_upload_filename
 from asstctl.kinds.base import Fetched
@@ -108,7 +108,6 @@ def content_reader(client: openai.OpenAI) -> Callable[[str], bytes | None]:
 
 def assemble(stack: str, fetched: Mapping[str, Fetched], files: Sequence[Mapping[str, JSON]]) -> LiveState:
     """The live state from each kind's interpretation and the raw File listing (pure)."""
-    prints: dict[str, str] = {}
     notes: list[str] = []
     resources: dict[str, Mapping[str, LiveObject]] = {}
     targets: dict[str, str] = {}
@@ -116,7 +115,6 @@ def assemble(stack: str, fetched: Mapping[str, Fetched], files: Sequence[Mapping
     unread: list[UsersListing] = []
     for name, got in fetched.items():
         resources[name] = got.objects
-        prints.update(got.fingerprints)
         notes += got.notes
         if got.target is not None:
             targets[name] = got.target
@@ -124,7 +122,7 @@ def assemble(stack: str, fetched: Mapping[str, Fetched], files: Sequence[Mapping
             users[fid] = users.get(fid, ()) + tuple(who)
         unread += got.unread_users
     live_files, file_prints = interpret_files(stack, files)
-    prints.update(file_prints)
+    prints = LazyPrints(*(got.fingerprints for got in fetched.values()), file_prints)
     assistants = fetched.get("assistant")
     return LiveState(
         stack,
@@ -162,10 +160,10 @@ def read_file_users(client: openai.OpenAI, live: LiveState) -> LiveState:
 
 def interpret_files(
     stack: str, files: Sequence[Mapping[str, JSON]]
-) -> tuple[dict[str, LiveFile], dict[str, str]]:
-    """The stack's uploaded Files (recognised by their filename), and their fingerprints."""
+) -> tuple[dict[str, LiveFile], LazyPrints]:
+    """The stack's uploaded Files (recognised by their filename), and their fingerprints (lazily)."""
     live_files: dict[str, LiveFile] = {}
-    prints: dict[str, str] = {}
+    raws: dict[str, Mapping[str, JSON]] = {}
     for raw in files:
         parsed = parse_upload_filename(str(raw.get("filename") or ""))
         if parsed is None or parsed.stack != stack:
@@ -179,8 +177,15 @@ def interpret_files(
             bytes=int(raw.get("bytes") or 0),
             created_at=int(raw.get("created_at") or 0),
         )
-        prints[fid] = fingerprint({k: v for k, v in raw.items() if k not in _VOLATILE_FILE})
-    return live_files, prints
+        raws[fid] = raw
+
+    def prints() -> dict[str, str]:
+        return {
+            fid: fingerprint({k: v for k, v in raw.items() if k not in _VOLATILE_FILE})
+            for fid, raw in raws.items()
+        }
+
+    return live_files, LazyPrints(prints)
 
 
 def interpret(

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from asstctl.core.changes import attribute_changes
-from asstctl.core.live import JSON, LiveObject, LiveState, fingerprint
+from asstctl.core.live import JSON, LazyPrints, LiveObject, LiveState, fingerprint
 from asstctl.core.model import LocalFile, Project
 from asstctl.core.ownership import claim, unique_claims
 from asstctl.core.plan import Action, ResourceChange
@@ -196,10 +196,9 @@ class AssistantKind:
 def interpret(stack: str, raws: Sequence[Mapping[str, JSON]]) -> Fetched:
     """The stack's assistants from the raw list result."""
     objects: dict[str, LiveObject] = {}
-    prints: dict[str, str] = {}
     for name, raw in unique_claims(stack, "assistant", raws).items():
         objects[name] = LiveObject(id=str(raw["id"]), name=name, raw=dict(raw))
-        prints[str(raw["id"])] = fingerprint(raw)
+    prints = LazyPrints(lambda: {o.id: fingerprint(o.raw) for o in objects.values()})
     return Fetched(objects=objects, fingerprints=prints, file_users=borrowed_files(stack, raws))
 
 
