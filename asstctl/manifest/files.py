@@ -54,7 +54,8 @@ def _checked(root: Path, candidate: Path, shown: Callable[[], str], real: str | 
     """The containment checks of :func:`contained`, with ``candidate``'s real path if known
     (``shown`` gives the path as the user wrote it, only needed for a message)."""
     top = str(root)
-    lexical = os.path.normpath(candidate)
+    given = os.fspath(candidate)
+    lexical = os.path.normpath(given)
     if not _inside(lexical, top):
         raise FileProblem(f"'{shown()}' lies outside the project directory; keep referenced files inside it")
     real_path = candidate.resolve() if real is None else Path(real)
@@ -69,7 +70,7 @@ def _checked(root: Path, candidate: Path, shown: Callable[[], str], real: str | 
             f"the file name {printable_name(rel)!r} is not UTF-8 (the API and the plan need text names); "
             "rename the file"
         )
-    return Found(rel, Path(lexical))
+    return Found(rel, candidate if lexical == given else Path(lexical))
 
 
 def is_utf8(name: str) -> bool:
@@ -148,7 +149,6 @@ def expand(root: Path, base: Path, written: str) -> list[Found]:
             matches.append((p, bool(regular)))
     if not matches:
         raise FileProblem(f"the glob '{written}' matches no files; fix the pattern or add the files")
-    matches.sort()
     real_dirs: dict[str, str] = {}
     found: list[Found] = []
     for p, regular in matches:
