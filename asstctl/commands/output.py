@@ -4,6 +4,7 @@ so applications and later CI steps can find them.
 Formats: ``text`` (``assistant.tutor  asst_…``), ``json`` (address → id, kind, name, and for
 an assistant ``responses``: its ``client.responses.create`` arguments) and
 ``env`` (``ASSTCTL_ASSISTANT_TUTOR_ID=asst_…``, ready for ``>> $GITHUB_ENV``).
+``output ADDRESS`` prints just one value, with no newline when piped (``$(asstctl output …)``).
 """
 
 from __future__ import annotations
@@ -108,8 +109,36 @@ def render(live: LiveState, fmt: str, responses: Mapping[str, Any] | None = None
     return "".join(f"{safe(addr):<{width}}  {safe(rid)}\n" for addr, _, _, rid in rows)
 
 
-def run(project_dir: Path, *, fmt: str, sandbox: bool) -> int:
+def one_value(live: LiveState, address: str, fmt: str, responses: Mapping[str, Any] | None = None) -> str:
+    """``output ADDRESS``: one value of the JSON view, for scripts (like ``terraform output
+    -raw``). ``ADDRESS`` gives its id; ``ADDRESS.FIELD`` another field of its entry. Text is
+    the bare value (a string unquoted), json its JSON."""
+    if fmt == "env":
+        raise UsageError("output ADDRESS prints one value: use --format text (raw) or json")
+    doc = json.loads(render(live, "json", responses))
+    head, _, field = address.rpartition(".")
+    if address in doc:  # an assistant under the responses target: its arguments
+        value = doc[address].get("id", doc[address].get("responses"))
+    elif isinstance(doc.get(head), dict) and field in doc[head]:
+        value = doc[head][field]
+    else:
+        known = ", ".join(sorted(doc)) or "(none: run asstctl apply first)"
+        raise UsageError(
+            f"output: no live resource at {address} in stack {live.stack}; live addresses: {known}. "
+            "A resource declared but not applied yet has no id: run asstctl apply"
+        )
+    if fmt == "json" or not isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def run(project_dir: Path, *, fmt: str, sandbox: bool, address: str | None = None) -> int:
     with prepare(project_dir, sandbox=sandbox) as prepared:
+        if address is not None:
+            configs = rendered_requests(prepared.project, prepared.live)
+            value = one_value(prepared.live, address, fmt, configs)
+            sys.stdout.write(value + ("\n" if sys.stdout.isatty() else ""))  # raw, as -raw prints
+            return 0
         text = render(prepared.live, fmt, rendered_requests(prepared.project, prepared.live))
     if not text and fmt == "text":
         print(

@@ -14,6 +14,7 @@ from asstctl.core.changes import attribute_changes, format_path
 from asstctl.core.live import LiveFile, LiveState
 from asstctl.core.model import LocalFile, Project
 from asstctl.core.moves import apply_moves
+from asstctl.core.orphans import orphan_details
 from asstctl.core.plan import Action, Plan, ResourceChange
 from asstctl.errors import UsageError
 from asstctl.kinds.base import DiffContext
@@ -70,6 +71,7 @@ def build_plan(
         changes=tuple(changes),
         uploads=files.uploads,
         orphan_files=files.orphans,
+        orphan_details=orphan_details(live, files.orphans),
         notes=live.notes + kept_notes(live, files.kept),
         file_ids=files.file_ids,
         destroy=destroy,

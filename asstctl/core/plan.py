@@ -109,6 +109,18 @@ class Moved:
 
 
 @dataclass(frozen=True)
+class OrphanFile:
+    """An uploaded File nothing will use after apply, named for a reviewer."""
+
+    id: str
+    basename: str
+    """The file's name when uploaded (``warranty.md``)."""
+    sha256: str
+    paths: tuple[str, ...] = ()
+    """Project paths it was attached as (from its attachments' ``asstctl_path``), when known."""
+
+
+@dataclass(frozen=True)
 class Plan:
     """A complete plan for one stack. Rendered by several views; executed by apply."""
 
@@ -119,6 +131,8 @@ class Plan:
     """Project paths whose content must be uploaded (no live File has it)."""
     orphan_files: tuple[str, ...] = ()
     """Ids of the stack's File objects nothing will reference after apply."""
+    orphan_details: tuple[OrphanFile, ...] = ()
+    """``orphan_files`` by name and path, in the same order (for the views only)."""
     notes: tuple[str, ...] = ()
     """One-line remarks shown above the plan (e.g. the endpoint lacks the Assistants API)."""
     file_ids: dict[str, str] = field(default_factory=dict)

@@ -3,6 +3,18 @@
 Like a Terraform provider's resource: a kind answers *what* (its desired record, its live
 read, its normalized form, its diff, its steps); the differ, the apply graph and the
 renderers decide *when* and *how many*, for every kind alike.
+
+Normalized forms (a kind's ``forms.py``; ``ResourceChange.before``/``after``) are what every
+plan view shows, so they speak the manifest's language (reviewers read them, not the API):
+
+- keys are the manifest's field names: ``display_name``, not the API's ``name``;
+- a list whose items have an identity (tools) is a mapping by identity plus its order:
+  ``**keyed_form("tools", tools)`` from ``asstctl.core.keyed`` gives ``tools`` (function
+  name / tool type -> fields) and ``tool_order``, so one edited function is one line under its
+  name and a reorder one ``tool_order`` line. Lists of plain values change as a whole; lists
+  of objects would be diffed index by index: key them;
+- a create shows the form's every non-empty field, so put there what the manifest sets
+  (``chunking_strategy`` included), with API defaults spelled out on both sides.
 """
 
 from __future__ import annotations
@@ -148,7 +160,8 @@ class Kind(Protocol):
         ...
 
     def diff(self, desired: Any, live: LiveObject | None, ctx: DiffContext) -> ResourceChange:
-        """The change making ``live`` (None: absent) match ``desired``."""
+        """The change making ``live`` (None: absent) match ``desired``: ``before``/``after``
+        are the normalized forms (manifest labels, keyed tools: see the module docstring)."""
         ...
 
     def delete(self, live: LiveObject, reason: str, desired: Any | None, ctx: DiffContext) -> ResourceChange:

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import openai
 
@@ -27,6 +28,25 @@ UNTHROTTLED = 256
 """Requests in flight before apply sets its own adaptive limit (reads are bounded by their pool)."""
 SANDBOX_WAIT_S = 300.0
 """How long a sandbox command waits for another one using the same sandbox, by default."""
+READ_RECONNECT_S = (0.1, 1.0)
+"""First pause and longest pause between the retries of a read that got no answer at all: a dead
+endpoint is reported in about 2.5 s instead of ~15 s (writes keep the SDK's backoff)."""
+
+
+class _Client(openai.OpenAI):
+    """The SDK's client, retrying a read (GET) that got no response at all — connection refused,
+    reset, DNS — after short pauses; everything else (writes, 429, 5xx, Retry-After) keeps the
+    SDK's policy. Not for changing what is retried: only how long a read waits between tries."""
+
+    def _calculate_retry_timeout(
+        self, remaining_retries: int, options: Any, response_headers: Any = None
+    ) -> float:
+        timeout = float(super()._calculate_retry_timeout(remaining_retries, options, response_headers))
+        if response_headers is not None or str(getattr(options, "method", "")).lower() != "get":
+            return timeout
+        first, longest = READ_RECONNECT_S
+        tries = max(options.get_max_retries(self.max_retries) - remaining_retries, 0)
+        return float(min(timeout, first * 2**tries, longest))
 
 
 @dataclass(frozen=True)
@@ -81,7 +101,7 @@ def open_endpoint(
 @contextlib.contextmanager
 def _client(base_url: str, key: str) -> Iterator[tuple[openai.OpenAI, AdaptiveLimit]]:
     throttle = AdaptiveLimit(cap=UNTHROTTLED, start=UNTHROTTLED)
-    client = openai.OpenAI(
+    client = _Client(
         api_key=key,
         base_url=base_url,
         timeout=TIMEOUT_SECONDS,

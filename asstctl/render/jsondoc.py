@@ -8,6 +8,7 @@ Shape (``format_version`` changes on any incompatible change)::
                            "before", "after", "requires_replace", "changed_attributes",
                            "prevent_destroy", "file_changes", "unchanged_files"}],
      "uploads": [path], "orphan_files": [file id],
+     "orphan_file_details": [{"id", "filename", "sha256", "paths": [project path]}],
      "moved": [{"from", "to", "id"}] (only when non-empty),
      "summary": {"add": int, "change": int, "destroy": int}}
 """
@@ -34,6 +35,10 @@ def plan_document(plan: Plan) -> dict[str, JSON]:
         "resource_changes": [_resource(c) for c in plan.changes],
         "uploads": list(plan.uploads),
         "orphan_files": list(plan.orphan_files),
+        "orphan_file_details": [
+            {"id": o.id, "filename": o.basename, "sha256": o.sha256, "paths": list(o.paths)}
+            for o in plan.orphan_details
+        ],
         "summary": plan.summary(),
     } | _moved(plan)
 

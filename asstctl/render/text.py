@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from asstctl.core.keyed import is_shown_order
 from asstctl.core.normalize import AFTER_APPLY
 from asstctl.core.plan import Action, AttributeChange, FileAction, FileChange, Plan, ResourceChange
 from asstctl.render.heading import text_header
@@ -145,7 +146,11 @@ def _resource(w: _Writer, c: ResourceChange) -> None:
 
 
 def _all_attributes(w: _Writer, sign: str, form: Mapping[str, JSON] | None, *, skip_null: bool) -> None:
-    items = [(k, v) for k, v in (form or {}).items() if not (skip_null and v in (None, {}, []))]
+    items = [
+        (k, v)
+        for k, v in (form or {}).items()
+        if not (skip_null and v in (None, {}, [])) and not is_shown_order(form or {}, k)
+    ]
     width = max((len(k) for k, v in items if not is_long(v)), default=0)
     for key, value in items:
         _value_line(w, sign, safe(key), value, width)
@@ -177,6 +182,12 @@ def _changed_attributes(w: _Writer, c: ResourceChange) -> None:
             if _is_text(a):
                 w.plain(INDENT, "EOT")
             continue
+        one_side = a.after if a.before is None else a.before
+        if (a.before is None or a.after is None) and not a.forces_replacement and is_long(one_side):
+            _value_line(w, sign, a.path, one_side, 0)  # a whole added or removed entry
+            continue
+        if _is_reorder(a):
+            forced += "  # reordered"
         after = AFTER_APPLY if a.after is None and a.forces_replacement else scalar(a.after)
         if a.before is None:
             text = f"{a.path.ljust(width)} = {after}"
@@ -188,6 +199,13 @@ def _changed_attributes(w: _Writer, c: ResourceChange) -> None:
     hidden = _unchanged_count(c)
     if hidden:
         w.plain(INDENT, f"# ({plural(hidden, 'unchanged attribute')} hidden)")
+
+
+def _is_reorder(a: AttributeChange) -> bool:
+    """The same list items in another order (e.g. ``tool_order``)."""
+    if not (isinstance(a.before, list) and isinstance(a.after, list)) or len(a.before) != len(a.after):
+        return False
+    return sorted(map(scalar, a.before)) == sorted(map(scalar, a.after))
 
 
 def _is_text(a: AttributeChange) -> bool:
@@ -230,8 +248,33 @@ def file_text(fc: FileChange) -> str:
 
 
 def _file_lines(w: _Writer, changes: Iterable[FileChange]) -> None:
+    """One line per file, except re-attachments sharing a reason (a store's new chunking
+    re-attaches every file): one line with their count (the JSON view lists them)."""
+    changes = list(changes)
+    reattach: dict[str, int] = {}
     for fc in changes:
+        if fc.action is FileAction.REATTACH:
+            reattach[fc.reason or ""] = reattach.get(fc.reason or "", 0) + 1
+    shown: set[str] = set()
+    for fc in changes:
+        reason = fc.reason or ""
+        if fc.action is FileAction.REATTACH and reattach[reason] > 1:
+            if reason not in shown:
+                shown.add(reason)
+                text = file_text(fc).replace(f"file {scalar(fc.path)}", plural(reattach[reason], "file"), 1)
+                w.signed(INDENT, _FILE_SYMBOL[fc.action], text)
+            continue
         w.signed(INDENT, _FILE_SYMBOL[fc.action], file_text(fc))
+
+
+def orphan_text(plan: Plan, index: int) -> str:
+    """An unused File to delete, by project path (or upload name), content and id."""
+    fid = plan.orphan_files[index]
+    details = plan.orphan_details[index] if index < len(plan.orphan_details) else None
+    if details is None or details.id != fid:
+        return f"file {scalar(fid)}"
+    names = ", ".join(scalar(p) for p in details.paths) or scalar(details.basename)
+    return f"file {names} (sha256 {short_sha(details.sha256)}, id {scalar(fid)})"
 
 
 def _files(w: _Writer, plan: Plan) -> None:
@@ -253,8 +296,8 @@ def _files(w: _Writer, plan: Plan) -> None:
                 "bold",
             )
         )
-        for fid in plan.orphan_files:
-            w.signed("    ", "-", f"file {scalar(fid)}")
+        for i in range(len(plan.orphan_files)):
+            w.signed("    ", "-", orphan_text(plan, i))
 
 
 def render_notes(plan: Plan) -> str:

@@ -119,7 +119,7 @@ def test_code_interpreter_content_change_updates_and_uploads() -> None:
     plan = build_plan(_project(a), live)
     (change,) = plan.changes
     assert change.action is Action.UPDATE
-    assert [c.path for c in change.changes] == ["tool_resources.code_interpreter.files[0]"]
+    assert [c.path for c in change.changes] == ["tool_resources.code_interpreter.files"]
     assert plan.uploads == ("d/prices.csv",)
     assert plan.orphan_files == ("file-old",)
 

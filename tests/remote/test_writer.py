@@ -200,7 +200,7 @@ def test_a_create_on_a_refused_connection_is_retried_and_reported_plainly(emulat
         w.create_vector_store("vector_store.docs", store_body("vector_store.docs"))
 
     message = str(info.value)
-    assert message.startswith(f"cannot reach {base_url} while creating vector_store.docs: ConnectError")
+    assert message.startswith(f"cannot reach {base_url} while creating vector_store.docs (ConnectError")
     assert "lost" not in message  # nothing was sent, so nothing was lost or looked for
     assert len(sleeps) == 2  # retried with backoff, each time a create (no lookup in between)
 

@@ -5,8 +5,9 @@ What is compared is what is sent: the desired form is built from the request bod
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+from asstctl.core.live import LiveAttachment
 from asstctl.core.model import JSON, LocalFile
 from asstctl.core.normalize import canonical, user_metadata
 from asstctl.core.ownership import ATTR_PATH, ATTR_SHA256, ATTR_STACK, ownership_metadata
@@ -54,22 +55,47 @@ def chunking_text(strategy: JSON) -> str:
     return str(form.get("type") if isinstance(form, Mapping) else form)
 
 
+def chunking_manifest_form(strategy: JSON | None) -> JSON:
+    """A chunking strategy as the manifest writes it (``{"type": "static",
+    "max_chunk_size_tokens": 800, "chunk_overlap_tokens": 400}``), ``auto`` spelled out."""
+    form = chunking_form(strategy)
+    static = form.get("static") if isinstance(form, Mapping) else None
+    if isinstance(static, Mapping):
+        size, overlap = static.get("max_chunk_size_tokens"), static.get("chunk_overlap_tokens")
+        return {"type": "static", "max_chunk_size_tokens": size, "chunk_overlap_tokens": overlap}
+    return form
+
+
 def desired_vector_store_form(v: DesiredVectorStore, stack: str) -> dict[str, JSON]:
-    """The compared form of a desired vector store (its files are compared separately)."""
+    """The compared form of a desired vector store. Its files are compared one by one
+    (``file_changes``); ``chunking_strategy`` is shown here once for the store."""
     body = vector_store_body(v, stack)
     return {
-        "name": body["name"],
+        "display_name": body["name"],  # plans use the manifest's labels
         "metadata": canonical(user_metadata(body["metadata"])),
         "expires_after": canonical(body["expires_after"]),
+        "chunking_strategy": chunking_manifest_form(chunking_request(v)),
     }
 
 
-def live_vector_store_form(raw: Mapping[str, JSON]) -> dict[str, JSON]:
-    """The compared form of a live vector store object."""
+def live_vector_store_form(
+    raw: Mapping[str, JSON], attachments: Sequence[LiveAttachment] = (), *, unknown_chunking: JSON = None
+) -> dict[str, JSON]:
+    """The compared form of a live vector store object. A store has no chunking of its own:
+    it is the one its ``attachments`` were made with (a list when they differ), else
+    ``unknown_chunking`` (no files: nothing to re-chunk)."""
+    found: list[JSON] = []
+    for att in attachments:
+        if att.chunking_strategy is not None:
+            form = chunking_manifest_form(att.chunking_strategy)
+            if form not in found:
+                found.append(form)
+    chunking = found[0] if len(found) == 1 else (found or unknown_chunking)
     return {
-        "name": raw.get("name"),
+        "display_name": raw.get("name"),
         "metadata": canonical(user_metadata(raw.get("metadata"))),
         "expires_after": canonical(raw.get("expires_after")),
+        "chunking_strategy": chunking,
     }
 
 

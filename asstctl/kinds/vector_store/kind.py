@@ -88,7 +88,9 @@ class VectorStoreKind:
         )
         if not isinstance(live, LiveVectorStore):
             return create
-        before = forms.live_vector_store_form(live.raw)
+        wanted = {f.path for f in desired.files}
+        kept = [att for att in live.attachments if att.path in wanted]
+        before = forms.live_vector_store_form(live.raw, kept, unknown_chunking=after["chunking_strategy"])
         if live.raw.get("status") == "expired":
             forced = AttributeChange("status", "expired", None, forces_replacement=True)
             return replace(
@@ -123,7 +125,7 @@ class VectorStoreKind:
             action=Action.DELETE,
             reason=reason,
             id=live.id,
-            before=forms.live_vector_store_form(live.raw),
+            before=forms.live_vector_store_form(live.raw, [a for a in attachments if a.path is not None]),
             prevent_destroy=bool(desired and desired.prevent_destroy),
             unchanged_files=len(attachments),
         )
