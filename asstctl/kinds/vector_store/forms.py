@@ -5,6 +5,7 @@ What is compared is what is sent: the desired form is built from the request bod
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 
 from asstctl.core.live import LiveAttachment
@@ -40,10 +41,22 @@ def chunking_request(v: DesiredVectorStore) -> dict[str, JSON] | None:
 
 
 def chunking_form(strategy: JSON | None) -> JSON:
-    """A chunking strategy with ``auto`` (or absent) spelled as the static 800/400 it means."""
+    """A chunking strategy with ``auto`` (or absent) spelled as the static 800/400 it means.
+    The result may be shared between calls: read it, do not change it."""
+    for seen, form in _CHUNKING_SEEN:  # every attachment of a store usually holds the same one
+        if seen == strategy:
+            return form
     if strategy is None or (isinstance(strategy, Mapping) and strategy.get("type") == "auto"):
-        return canonical(AUTO_CHUNKING)
-    return canonical(strategy)
+        form = canonical(AUTO_CHUNKING)
+    else:
+        form = canonical(strategy)
+    if len(_CHUNKING_SEEN) < 8:
+        _CHUNKING_SEEN.append((copy.deepcopy(strategy), form))
+    return form
+
+
+_CHUNKING_SEEN: list[tuple[JSON, JSON]] = []
+"""A few strategies already normalized (compared by value: ``1 == 1.0`` and the form agrees)."""
 
 
 def chunking_text(strategy: JSON) -> str:
