@@ -125,12 +125,7 @@ def cli(ctx: click.Context, directory: Path | None) -> None:
 @cli.command()
 @_project_option
 @click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="How to report problems: text, json, or github (workflow annotations).",
+    "--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True
 )
 @click.pass_context
 def validate(ctx: click.Context, directory: Path | None, fmt: str) -> int:
@@ -143,12 +138,7 @@ def validate(ctx: click.Context, directory: Path | None, fmt: str) -> int:
 @cli.command()
 @_project_option
 @click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="text (Terraform-like), json (the versioned contract for tools), or markdown (a PR comment).",
+    "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True
 )
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 0 no changes, 1 error, 2 changes present.")
 @click.option("--destroy", is_flag=True, help="Plan removing everything the stack owns.")
@@ -181,32 +171,6 @@ def plan(
         sandbox=sandbox,
         color=_color(no_color),
     )
-
-
-@cli.command()
-@click.argument("planfile", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-C",
-    "directory",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Read PLANFILE relative to DIR (like git -C).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="The view, as for plan; json prints the saved document as is.",
-)
-@_color_option
-@click.pass_context
-def show(ctx: click.Context, planfile: Path, directory: Path | None, fmt: str, no_color: bool) -> int:
-    """Show a plan saved with plan --out, offline (no project, key or network needed)."""
-    from asstctl.commands import show as cmd
-
-    return cmd.run(_dir(ctx, directory) / planfile, fmt=fmt, color=_color(no_color))
 
 
 @cli.command()
@@ -389,24 +353,17 @@ def force_unlock(ctx: click.Context, directory: Path | None, yes: bool) -> int:
 
 
 @cli.command()
-@click.argument("address", required=False)
 @_project_option
 @click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "env"]),
-    default="text",
-    show_default=True,
-    help="text, json, or env (NAME=id lines for $GITHUB_ENV); with ADDRESS: text is the raw value.",
+    "--format", "fmt", type=click.Choice(["text", "json", "env"]), default="text", show_default=True
 )
 @_sandbox_option
 @click.pass_context
-def output(ctx: click.Context, address: str | None, directory: Path | None, fmt: str, sandbox: bool) -> int:
-    """Print the live ids of the stack's assistants and vector stores; with ADDRESS
-    (assistant.support, or ADDRESS.FIELD) just that one value, for scripts."""
+def output(ctx: click.Context, directory: Path | None, fmt: str, sandbox: bool) -> int:
+    """Print the live ids of the stack's assistants and vector stores."""
     from asstctl.commands import output as cmd
 
-    return cmd.run(_dir(ctx, directory), fmt=fmt, sandbox=sandbox, address=address)
+    return cmd.run(_dir(ctx, directory), fmt=fmt, sandbox=sandbox)
 
 
 def _parse_run_timeout(ctx: click.Context, param: click.Parameter, value: str) -> float:
@@ -432,14 +389,7 @@ def _parse_run_timeout(ctx: click.Context, param: click.Parameter, value: str) -
     metavar="NAME=JSON",
     help="Answer calls of function NAME with this JSON (NAME=@file.json reads a file); repeatable.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text (the answer streamed), or json (the whole exchange as one document at the end).",
-)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option(
     "--timeout",
     default="120s",
@@ -501,9 +451,7 @@ def schema() -> int:
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option(
-    "--port", type=click.IntRange(0, 65535), default=8089, show_default=True, help="Port (0: any free one)."
-)
+@click.option("--port", type=click.IntRange(0, 65535), default=8089, show_default=True)
 @click.option("--latency-ms", type=click.IntRange(0), default=0, help="Added to every request.")
 @click.option("--fault-rate", type=click.FloatRange(0, 1), default=0.0, help="Random 429/500/503 rate.")
 @click.option(
@@ -516,6 +464,14 @@ def schema() -> int:
 @click.option("--seed", type=int, default=0, help="Seed for the fault knobs.")
 @click.option("--no-assistants", is_flag=True, help="Answer /v1/assistants* with 404, as OpenAI does now.")
 @click.option("--state", type=click.Path(dir_okay=False, path_type=Path), help="Persist state in FILE.")
+@click.option(
+    "--profile",
+    type=click.Choice(["openai", "ogx", "llama-stack"]),
+    default="openai",
+    show_default=True,
+    help="Answer as this server does (ogx: OGX 1.5.0's divergences from OpenAI; llama-stack: the "
+    "same, refusing per-file attributes in batches).",
+)
 def emulator(
     host: str,
     port: int,
@@ -526,6 +482,7 @@ def emulator(
     seed: int,
     no_assistants: bool,
     state: Path | None,
+    profile: str,
 ) -> int:
     """Run the local OpenAI-compatible API emulator (the sandbox)."""
     from asstctl.commands import emulator as cmd
@@ -539,19 +496,9 @@ def emulator(
         seed=seed,
         no_assistants=no_assistants,
         state_path=state,
+        profile=profile,
     )
     return cmd.run(config, host=host, port=port)
-
-
-def _add_examples() -> None:
-    """Each command's ``--help`` ends with its examples (``asstctl/cli_examples.py``)."""
-    from asstctl.cli_examples import epilog
-
-    for name, command in cli.commands.items():
-        command.epilog = command.epilog or epilog(name)
-
-
-_add_examples()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

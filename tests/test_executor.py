@@ -13,8 +13,16 @@ import pytest
 
 from asstctl.core.differ import build_plan
 from asstctl.core.live import LiveAssistant, LiveAttachment, LiveFile, LiveState, LiveVectorStore
+from asstctl.core.managed import KEYS
 from asstctl.core.model import DesiredVectorStore, LocalFile, Location, Project
-from asstctl.core.ownership import ATTR_PATH, ATTR_SHA256, ATTR_STACK, META_ADDRESS, META_STACK
+from asstctl.core.ownership import (
+    ATTR_PATH,
+    ATTR_SHA256,
+    ATTR_STACK,
+    META_ADDRESS,
+    META_STACK,
+    parse_upload_filename,
+)
 from asstctl.core.plan import Action, FileAction, FileChange, Plan, ResourceChange
 from asstctl.errors import AsstctlError
 from asstctl.executor import ApplyResult, check_prevent_destroy, execute
@@ -88,16 +96,16 @@ def test_create_from_empty(emulator: Any, tmp_path: Path, parallelism: int) -> N
     result = run(plan, project, empty_live("ex"), emulator, parallelism)
 
     assert result.ok, result
-    files = {f["filename"].rsplit("~", 1)[-1]: f for f in emulator.store.objects("files")}
+    files = {_basename(f["filename"]): f for f in emulator.store.objects("files")}
     assert sorted(files) == ["a.md", "b.md", "x.csv"]
     (store,) = emulator.store.objects("vector_stores")
-    assert store["metadata"] == {META_STACK: "ex", META_ADDRESS: "vector_store.kb"}
+    assert store["metadata"] == {META_STACK: "ex", META_ADDRESS: "vector_store.kb", KEYS: ""}
     attached = {f["id"]: f for f in emulator.store.objects("vector_store_files")}
     assert set(attached) == {files["a.md"]["id"], files["b.md"]["id"]}
     a = attached[files["a.md"]["id"]]
     assert a["attributes"]["lang"] == "en"
     assert a["attributes"][ATTR_STACK] == "ex" and a["attributes"][ATTR_PATH] == "assistants/docs/a.md"
-    assert a["attributes"][ATTR_SHA256] == files["a.md"]["filename"].split("~")[2]
+    assert a["attributes"][ATTR_SHA256] == _sha(files["a.md"]["filename"])
     assert a["chunking_strategy"]["static"] == {"max_chunk_size_tokens": 400, "chunk_overlap_tokens": 100}
     assistants = {x["metadata"][META_ADDRESS]: x for x in emulator.store.objects("assistants")}
     helper = assistants["assistant.helper"]
@@ -142,7 +150,7 @@ def test_ingestion_failures_are_reported_and_the_rest_completes(
     project = make_project(tmp_path)
 
     def empty_on_arrival(exchange: Any) -> None:  # the API finds a.md empty: its ingestion fails
-        if exchange.template == "/v1/files" and exchange.response_body["filename"].endswith("~a.md"):
+        if exchange.template == "/v1/files" and exchange.response_body["filename"].endswith("a.md"):
             emu.store.files.items[exchange.response_body["id"]]["bytes"] = 0
 
     emu.set_recorder(empty_on_arrival)
@@ -240,18 +248,31 @@ def test_prevent_destroy_refuses_naming_every_protected_address() -> None:
     assert "assistant.b" not in str(info.value)
 
 
+def _basename(filename: str) -> str:
+    parsed = parse_upload_filename(filename)
+    assert parsed is not None, filename
+    return parsed.basename
+
+
+def _sha(filename: str) -> str:
+    parsed = parse_upload_filename(filename)
+    assert parsed is not None, filename
+    return parsed.sha256
+
+
 class CountingWriter(Writer):
     """A writer that records batch sizes instead of sending them (the split is what is tested)."""
 
     def __init__(self) -> None:
         self.batches: list[int] = []
+        self.held: list[dict[str, Any]] = []
+        self.capabilities = Capabilities()
 
     def attach_batch(self, address: str, store_id: str, files: list[dict[str, Any]]) -> str:
         self.batches.append(len(files))
+        self.held += [{"id": f["file_id"], "attributes": f["attributes"]} for f in files]
         return f"vsfb_{len(self.batches)}"
 
-        self.held: list[dict[str, Any]] = []
-        self.capabilities = Capabilities()
     def wait_batch(self, address: str, store_id: str, batch_id: str, *args: Any, **kw: Any) -> BatchOutcome:
         n = self.batches[int(batch_id.split("_")[1]) - 1]
         return BatchOutcome(completed=n, failed=(), total=n)
@@ -259,7 +280,6 @@ class CountingWriter(Writer):
     def list_store_files(self, address: str, store_id: str) -> list[Any]:
         return self.held
 
-        self.held += [{"id": f["file_id"], "attributes": f["attributes"]} for f in files]
 
 def test_large_attachments_are_split_into_batches_of_2000() -> None:
     files = tuple(

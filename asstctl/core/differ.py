@@ -14,7 +14,7 @@ from asstctl.core.changes import attribute_changes, format_path
 from asstctl.core.live import LiveFile, LiveState
 from asstctl.core.model import LocalFile, Project
 from asstctl.core.moves import apply_moves
-from asstctl.core.orphans import orphan_details
+from asstctl.core.ownership import content_key
 from asstctl.core.plan import Action, Plan, ResourceChange
 from asstctl.errors import UsageError
 from asstctl.kinds.base import DiffContext
@@ -71,12 +71,11 @@ def build_plan(
         changes=tuple(changes),
         uploads=files.uploads,
         orphan_files=files.orphans,
-        orphan_details=orphan_details(live, files.orphans),
         notes=live.notes + kept_notes(live, files.kept),
         file_ids=files.file_ids,
         destroy=destroy,
         project_fingerprint=project.fingerprint,
-        live_fingerprints=live.fingerprints,  # (computed only if a saved plan needs them)
+        live_fingerprints=dict(live.fingerprints),
         moves=() if destroy else tuple(m for m in moved if m.to in selected),
     )
 
@@ -154,7 +153,7 @@ def _settle_files(
     of the stack's Files nothing uses after apply."""
     by_key: dict[ContentKey, list[LiveFile]] = {}
     for lf in live.files.values():
-        by_key.setdefault((lf.sha256, lf.basename), []).append(lf)
+        by_key.setdefault(content_key(lf.sha256, lf.basename), []).append(lf)
     if destroy:
         orphans, borrowed = _split_borrowed(live, list(live.files.values()), cleanup)
         return _FilePlan(uploads=(), orphans=orphans, file_ids={}, kept=borrowed)
@@ -175,7 +174,7 @@ def _settle_files(
     uploads: dict[ContentKey, str] = {}
     kept: set[str] = set(referenced)
     for f in sorted(desired_files, key=lambda f: f.path):
-        key = (f.sha256, f.basename)
+        key = content_key(f.sha256, f.basename)
         candidates = by_key.get(key, [])
         if not candidates:
             if f.path in needing:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from asstctl.core.managed import KEYS
 from asstctl.core.ownership import RESERVED_ATTRIBUTE_KEYS, RESERVED_METADATA_KEYS
 
 JSON = Any
@@ -36,13 +37,14 @@ def drop_none(d: Mapping[str, JSON]) -> dict[str, JSON]:
 
 
 def user_metadata(metadata: Mapping[str, JSON] | None) -> dict[str, JSON]:
-    """Metadata without the reserved ownership keys."""
-    return {k: v for k, v in (metadata or {}).items() if k not in RESERVED_METADATA_KEYS}
+    """Metadata without the reserved ownership keys (nor ``asstctl_keys``: ``core.managed``)."""
+    return {k: v for k, v in (metadata or {}).items() if k not in RESERVED_METADATA_KEYS and k != KEYS}
 
 
 def user_attributes(attributes: Mapping[str, JSON] | None) -> dict[str, JSON]:
-    """Vector-store-file attributes without the reserved keys."""
-    return canonical({k: v for k, v in (attributes or {}).items() if k not in RESERVED_ATTRIBUTE_KEYS})  # type: ignore[no-any-return]
+    """Vector-store-file attributes without the reserved keys (nor ``asstctl_keys``)."""
+    kept = {k: v for k, v in (attributes or {}).items() if k not in RESERVED_ATTRIBUTE_KEYS and k != KEYS}
+    return canonical(kept)  # type: ignore[no-any-return]
 
 
 def file_label(sha256: str, basename: str) -> str:

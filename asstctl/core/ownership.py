@@ -4,10 +4,15 @@ Assistants and vector stores carry two reserved metadata keys; vector-store file
 three reserved attributes. Uploaded File objects have no metadata at all, so their
 ``filename`` carries the stack and content hash instead::
 
-    asstctl~<stack>~<sha256 hex>~<basename>
+    asstctl.<stack>.<sha256 hex>.<basename>
 
-The basename keeps its extension, which the API uses to decide whether file search can
-parse the file. A live resource without this stack's tag is never changed or deleted.
+Every character of it is in ``[A-Za-z0-9._-]`` (the basename's others are written ``_``), so a
+server that rewrites filenames to that set (OGX) keeps it as sent. The sha256 is the identity;
+the basename is cosmetic, and keeps its extension, which the API uses to decide whether file
+search can parse the file. Names written by earlier versions, ``asstctl~<stack>~<sha256
+hex>~<basename>``, are still recognised, and so is that form as such a server rewrote it
+(``asstctl_<stack>_<sha256 hex>_<basename>``). A live resource without this stack's tag is
+never changed or deleted.
 
 An assistant deployed through the Responses API is a configuration, kept as a *record* File
 (JSON) whose filename carries the stack, the sha256 of its content and the address::
@@ -52,9 +57,21 @@ RECORD_PREFIX = "asstctl-config" + _SEP
 RECORD_SUFFIX = ".json"
 
 
+UPLOAD_NAME_PREFIX = "asstctl."
+"""Prefix of upload filenames (the stack, which has no ``.``, follows)."""
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+_LEGACY_REWRITTEN = re.compile(r"asstctl_([a-z0-9_-]{1,64}?)_([0-9a-f]{64})_(.+)", re.DOTALL)
+
+
+def safe_basename(basename: str) -> str:
+    """``basename`` with every character outside ``[A-Za-z0-9._-]`` written ``_`` (what a
+    filename-rewriting server would make of it, so it is sent that way in the first place)."""
+    return _UNSAFE.sub("_", basename)
+
+
 def upload_filename(stack: str, sha256: str, basename: str) -> str:
-    """The filename under which a local file is uploaded for ``stack``."""
-    return f"{UPLOAD_PREFIX}{stack}{_SEP}{sha256}{_SEP}{basename}"
+    """The filename under which a local file is uploaded for ``stack`` (see the module doc)."""
+    return f"{UPLOAD_NAME_PREFIX}{stack}.{sha256}.{safe_basename(basename)}"
 
 
 def _split(prefix: str, filename: str) -> tuple[str, str, str] | None:
@@ -80,9 +97,31 @@ class UploadName:
 
 
 def parse_upload_filename(filename: str) -> UploadName | None:
-    """Split an upload filename into its parts; ``None`` if asstctl did not make it."""
-    parts = _split(UPLOAD_PREFIX, filename)
+    """Split an upload filename into its parts; ``None`` if asstctl did not make it. Names of
+    earlier versions (``asstctl~…``, and that form rewritten to ``asstctl_…``) are recognised."""
+    parts = _split(UPLOAD_PREFIX, filename) or _split_current(filename)
+    if parts is None and (m := _LEGACY_REWRITTEN.fullmatch(filename)) is not None:
+        parts = (m.group(1), m.group(2), m.group(3))
     return None if parts is None else UploadName(stack=parts[0], sha256=parts[1], basename=parts[2])
+
+
+def _split_current(filename: str) -> tuple[str, str, str] | None:
+    """``(stack, sha256, basename)`` of ``asstctl.<stack>.<sha256>.<basename>``."""
+    if not filename.startswith(UPLOAD_NAME_PREFIX):
+        return None
+    parts = filename[len(UPLOAD_NAME_PREFIX) :].split(".", 2)
+    if len(parts) != 3:
+        return None
+    stack, sha, tail = parts
+    if not stack or not tail or len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
+        return None
+    return stack, sha, tail
+
+
+def content_key(sha256: str, basename: str) -> tuple[str, str]:
+    """How a File's content is matched with a local file's: the sha256, and the basename as an
+    upload name writes it (a live name and a local one compare alike)."""
+    return sha256, safe_basename(basename)
 
 
 def record_filename(stack: str, sha256: str, address: str) -> str:
@@ -216,9 +255,11 @@ def unique_claims(stack: str, kind: str, raws: Sequence[Mapping[str, Any]]) -> d
 
 
 def retagged_metadata(metadata: Mapping[str, Any] | None, tags: Mapping[str, str] | None) -> dict[str, Any]:
-    """``metadata`` with its reserved keys replaced by ``tags`` (None: removed), the rest kept.
+    """``metadata`` with its reserved keys replaced by ``tags`` (None: removed, and with them
+    ``asstctl_keys``, the list of the keys asstctl managed: ``core.managed``), the rest kept.
     For the kinds whose ownership lives in ``metadata`` (import, moved, forget)."""
-    kept = {k: v for k, v in (metadata or {}).items() if k not in RESERVED_METADATA_KEYS}
+    dropped = RESERVED_METADATA_KEYS if tags else (*RESERVED_METADATA_KEYS, "asstctl_keys")
+    kept = {k: v for k, v in (metadata or {}).items() if k not in dropped}
     merged = {**kept, **(tags or {})}
     if len(merged) > METADATA_MAX_PAIRS:
         raise UsageError(

@@ -22,5 +22,8 @@ class EmulatorConfig:
     """Seed of the random choices behind faults and lost responses."""
     no_assistants: bool = False
     """Answer ``/v1/assistants*`` with 404, as OpenAI does since the Assistants API shutdown."""
+    profile: str = "openai"
+    """Answer as this server does: ``openai``, ``ogx`` (OGX 1.5.0's divergences) or ``llama-stack``
+    (the same, refusing per-file attributes in batches): ``emulator.compat``."""
     state_path: Path | None = None
     """JSON file keeping state across restarts (contents in ``<state>.blobs/``); None: in memory."""

@@ -24,6 +24,7 @@ from typing import Any, BinaryIO, cast
 from urllib.parse import parse_qsl, urlsplit
 
 from asstctl.emulator.apierror import ApiError
+from asstctl.emulator.compat import profile_for
 from asstctl.emulator.config import EmulatorConfig
 from asstctl.emulator.multipart import BodyReader, boundary_of
 from asstctl.emulator.routes import Request, check_body, match
@@ -54,6 +55,8 @@ class Stats:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._by: dict[str, int] = {}
+        self.dropped = 0
+        """Requests a compatibility profile dropped unanswered (``emulator.compat``)."""
         self._total = 0
         self._writes = 0
 
@@ -68,6 +71,7 @@ class Stats:
     def snapshot(self) -> Json:
         with self._lock:
             return {
+                **({"dropped_after_error": self.dropped} if self.dropped else {}),
                 "total": self._total,
                 "writes": self._writes,
                 "by_endpoint": dict(sorted(self._by.items())),
@@ -76,7 +80,7 @@ class Stats:
     def reset(self) -> None:
         with self._lock:
             self._by.clear()
-            self._total = self._writes = 0
+            self._total = self._writes = self.dropped = 0
 
 
 _FAULTS: tuple[tuple[int, str, str], ...] = (
@@ -98,6 +102,7 @@ class EmulatorServer(ThreadingHTTPServer):
         self.config = config
         self.stats = Stats()
         self.recorder: Callable[[Exchange], None] | None = None
+        self.profile = profile_for(config.profile, store)
         self._rng = random.Random(config.seed)
         self._rng_lock = threading.Lock()
         self._conns: set[socket.socket] = set()
@@ -213,6 +218,12 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/_emulator/"):
             self._control(method, path, reader)
             return
+        if getattr(self, "_broken", False):  # a profile's server breaks the connection after an error
+            srv.stats.dropped += 1
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        profile = srv.profile
         route, params = match(method, path)
         srv.stats.count(method, route.template if route else path)
         streaming = route is not None and route.multipart
@@ -236,7 +247,8 @@ class Handler(BaseHTTPRequestHandler):
                     status, message, type=kind, code="rate_limit_exceeded" if status == 429 else None
                 )
             self._check_auth()
-            if route is None or (cfg.no_assistants and path.startswith(("/v1/assistants", "/v1/threads"))):
+            no_assistants = cfg.no_assistants and path.startswith(("/v1/assistants", "/v1/threads"))
+            if route is None or no_assistants or (profile is not None and not profile.serves(path)):
                 raise _invalid_url(method, path)
             if route.beta and self.headers.get("OpenAI-Beta", "").strip() != route.beta_header:
                 api = route.beta_header.partition("=")[0].capitalize()  # "Assistants", "Agents"
@@ -251,8 +263,12 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 req.body = _decode(raw)
                 check_body(route, req.body)
-            result, status = route.op(srv.store, req), 200
+            if profile is None:
+                result, status = route.op(srv.store, req), 200
+            else:
+                result, status = profile.call(route, srv.store, req, lambda: route.op(srv.store, req)), 200
         except ApiError as err:
+            err = err if profile is None or err.status in (429, 500, 503) else profile.error(err)
             result, status = err.body(), err.status
         except Exception as exc:  # a bug in the emulator: answer, and say so, rather than hang up
             traceback.print_exc(file=sys.stderr)
@@ -271,6 +287,8 @@ class Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
             return
         self._send(status, result, headers)
+        if profile is not None and status >= 400:
+            self._broken = True
 
     def _check_auth(self) -> None:
         auth = self.headers.get("Authorization", "")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import openai
 
 from asstctl.errors import AsstctlError, EndpointError, redact
@@ -12,7 +14,21 @@ def api_message(exc: openai.APIStatusError) -> str:
     body = exc.body
     if isinstance(body, dict) and isinstance(body.get("message"), str):
         return str(body["message"])
+    detail = body.get("detail") if isinstance(body, dict) else None  # FastAPI servers (OGX)
+    if isinstance(detail, str):
+        return detail
     return str(exc.message)
+
+
+_GONE = re.compile(r"not found|does not exist|no such|unknown (?:vector[ _]store|file)", re.IGNORECASE)
+
+
+def gone(exc: openai.APIStatusError) -> bool:
+    """The object is not there: a 404, or a 400 saying so (OGX answers a missing store or file
+    400 "Vector_store 'vs_…' not found"). For deletes, where "already gone" counts as done."""
+    return isinstance(exc, openai.NotFoundError) or (
+        isinstance(exc, openai.BadRequestError) and _GONE.search(api_message(exc)) is not None
+    )
 
 
 def translate(exc: openai.OpenAIError, *, base_url: str, what: str) -> AsstctlError:
@@ -28,7 +44,11 @@ def translate(exc: openai.OpenAIError, *, base_url: str, what: str) -> AsstctlEr
     elif isinstance(exc, openai.APITimeoutError):
         text = f"timed out talking to {base_url} while {what}: check the network, or try again"
     elif isinstance(exc, openai.APIConnectionError):
-        text = connection_message(exc, base_url=base_url, what=what)
+        cause = exc.__cause__ or exc
+        text = (
+            f"cannot reach {base_url} while {what}: {type(cause).__name__}: {str(cause).rstrip('.')}. "
+            "Check OPENAI_BASE_URL / endpoint.base_url and your network"
+        )
     elif isinstance(exc, openai.RateLimitError):
         text = f"rate limited by {base_url} while {what}, even after retries: try again later"
         text += f" ({api_message(exc)})"
@@ -51,20 +71,3 @@ def describe(exc: BaseException, *, base_url: str, what: str) -> str:
     if isinstance(exc, openai.OpenAIError):
         return str(translate(exc, base_url=base_url, what=what))
     return redact(f"unexpected {type(exc).__name__}: {exc}")
-
-
-def connection_message(exc: openai.APIConnectionError, *, base_url: str, what: str) -> str:
-    """No answer at all from ``base_url``: what happened, and what to check."""
-    cause = exc.__cause__ or exc
-    detail = f"{type(cause).__name__}: {str(cause).rstrip('.')}"
-    if "refused" in detail.lower():
-        hint = (
-            "nothing is listening there. Is the server running (a local emulator: asstctl emulator, "
-            "or use --sandbox)? Check the URL in endpoint.base_url of asstctl.yaml or OPENAI_BASE_URL"
-        )
-    else:
-        hint = (
-            "check the URL (endpoint.base_url of asstctl.yaml, or OPENAI_BASE_URL), its host name, "
-            "a proxy (HTTPS_PROXY) and your network"
-        )
-    return f"cannot reach {base_url} while {what} ({detail}): {hint}"

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import openai
 
 from asstctl.remote import rest
-from asstctl.remote.errors import translate
+from asstctl.remote.errors import gone, translate
 
 JSON = Any
 T = TypeVar("T")
@@ -57,7 +57,8 @@ class ObjectClient:
         def run() -> None:
             try:
                 self._client.delete(path, cast_to=object, options=_headers(beta))
-            except openai.NotFoundError:
-                return
+            except openai.APIStatusError as exc:
+                if not gone(exc):
+                    raise
 
         self._call(what, run)

@@ -117,6 +117,9 @@ def gated_http_client(limit: AdaptiveLimit, **options: Any) -> httpx2.Client:
     from openai._base_client import DefaultHttpxClient
     from openai._constants import DEFAULT_CONNECTION_LIMITS
 
-    transport = GatedTransport(httpx2.HTTPTransport(limits=DEFAULT_CONNECTION_LIMITS), limit)
+    from asstctl.remote.fresh import FreshAfterError
+
+    inner = FreshAfterError(httpx2.HTTPTransport(limits=DEFAULT_CONNECTION_LIMITS))
+    transport = GatedTransport(inner, limit)
     client: httpx2.Client = DefaultHttpxClient(transport=transport, **options)
     return client

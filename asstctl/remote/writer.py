@@ -35,7 +35,7 @@ from asstctl.errors import AsstctlError
 from asstctl.remote import rest as api
 from asstctl.remote.agent_writes import AgentWrites
 from asstctl.remote.attach import Capabilities
-from asstctl.remote.errors import translate
+from asstctl.remote.errors import gone, translate
 from asstctl.remote.upload_body import FileChangedError, PlannedBytes
 
 T = TypeVar("T")
@@ -152,11 +152,12 @@ class Writer(AgentWrites):
             raise self._fail(exc, what) from exc
 
     def _delete(self, what: str, fn: Callable[[], object]) -> None:
-        """A delete; an object already gone (404) counts as deleted."""
+        """A delete; an object already gone (404, or a 400 saying so) counts as deleted."""
         try:
             fn()
-        except openai.NotFoundError:
-            return
+        except openai.APIStatusError as exc:
+            if not gone(exc):
+                raise self._fail(exc, what) from exc
         except openai.OpenAIError as exc:
             raise self._fail(exc, what) from exc
 

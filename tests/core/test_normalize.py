@@ -19,7 +19,7 @@ def test_omitted_fields_are_sent_as_api_defaults() -> None:
     assert (body["temperature"], body["top_p"], body["response_format"]) == (1.0, 1.0, "auto")
     # None: sent as null on modify (clears a value set earlier); the writer leaves it out on create
     assert body["description"] is None and body["reasoning_effort"] is None
-    assert body["metadata"] == {"asstctl_stack": "st", "asstctl_address": "assistant.a"}
+    assert body["metadata"] == {"asstctl_stack": "st", "asstctl_address": "assistant.a", "asstctl_keys": ""}
     assert (
         nz.assistant_body(_assistant(reasoning_effort="low", temperature=1), "st")["reasoning_effort"]
         == "low"

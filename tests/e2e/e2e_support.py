@@ -178,10 +178,17 @@ def assert_converged(emu: Any, project: Path) -> None:
     assert writes(emu) == before
 
 
+def upload_basename(filename: str) -> str:
+    """The basename an upload filename of asstctl's carries."""
+    parsed = parse_upload_filename(filename)
+    assert parsed is not None, filename
+    return parsed.basename
+
+
 def expected_holdings_ok(emu: Any) -> None:
     """The stack holds exactly the example project's resources and files."""
     h = holdings(emu)
     assert set(h.assistants) == {"assistant.tutor", "assistant.plain"}
     assert set(h.vector_stores) == {"vector_store.kb"}
-    assert sorted(n.rsplit("~", 1)[-1] for n in h.files) == ["faq.md", "guide.md", "sales.csv"]
+    assert sorted(upload_basename(n) for n in h.files) == ["faq.md", "guide.md", "sales.csv"]
     assert len(h.attachments) == 2

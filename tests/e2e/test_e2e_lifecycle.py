@@ -16,6 +16,7 @@ from e2e_support import (
     expected_holdings_ok,
     holdings,
     make_project,
+    upload_basename,
     writes,
 )
 
@@ -66,7 +67,7 @@ def test_changes_in_place_and_removal(emulator: Any, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     new_files = set(holdings(emulator).files)
     assert len(new_files - old_files) == 1 and len(old_files - new_files) == 1
-    assert next(iter(new_files - old_files)).endswith("~faq.md")
+    assert upload_basename(next(iter(new_files - old_files))) == "faq.md"
     expected_holdings_ok(emulator)
     assert_converged(emulator, project)
 

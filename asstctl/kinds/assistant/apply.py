@@ -46,7 +46,12 @@ def _run(c: ResourceChange, a: DesiredAssistant | None, ctx: ApplyContext) -> Ca
             return f"destroyed ({c.id})"
         if c.action is Action.UPDATE:
             assert c.id is not None
-            body = {**assistant_body(a, ctx.stack), "tool_resources": tool_resources(a, ctx, clear=True)}
+            live = ctx.live.of("assistant").get(a.name)
+            metadata = live.raw.get("metadata") if live is not None and isinstance(live.raw, dict) else None
+            body = {
+                **assistant_body(a, ctx.stack, metadata if isinstance(metadata, dict) else None),
+                "tool_resources": tool_resources(a, ctx, clear=True),
+            }
             ctx.writer.update_assistant(c.address, c.id, body)
             return "updated"
         if c.action is Action.REPLACE and c.id is not None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from asstctl.core.keyed import keyed_form
 from asstctl.core.live import LiveState
+from asstctl.core.managed import compared, merged
 from asstctl.core.model import JSON
 from asstctl.core.normalize import AFTER_APPLY, canonical, drop_none, file_label, user_metadata
 from asstctl.core.ownership import ownership_metadata
@@ -20,16 +20,19 @@ DEFAULT_TOP_P = 1.0
 DEFAULT_RESPONSE_FORMAT = "auto"
 
 
-def assistant_body(a: DesiredAssistant, stack: str) -> dict[str, JSON]:
+def assistant_body(
+    a: DesiredAssistant, stack: str, live_metadata: Mapping[str, JSON] | None = None
+) -> dict[str, JSON]:
     """The create/modify body for an assistant, without ``tool_resources`` (ids are known
-    only at apply; the writer adds them). Omitted manifest fields carry the API default."""
+    only at apply; the writer adds them). Omitted manifest fields carry the API default. An
+    update passes ``live_metadata``: keys asstctl does not manage are kept (``core.managed``)."""
     return {
         "model": a.model,
         "name": a.display_name,
         "description": a.description,
         "instructions": a.instructions,
         "tools": [dict(t) for t in a.tools],
-        "metadata": {**a.metadata, **ownership_metadata(stack, a.address)},
+        "metadata": merged(a.metadata, ownership_metadata(stack, a.address), live_metadata),
         "temperature": DEFAULT_TEMPERATURE if a.temperature is None else float(a.temperature),
         "top_p": DEFAULT_TOP_P if a.top_p is None else float(a.top_p),
         "response_format": DEFAULT_RESPONSE_FORMAT if a.response_format is None else a.response_format,
@@ -86,10 +89,10 @@ def _assistant_core(body: Mapping[str, JSON]) -> dict[str, JSON]:
     model = str(body.get("model") or "")
     return {
         "model": model,
-        "display_name": body.get("name"),  # plans use the manifest's labels
+        "name": body.get("name"),
         "description": body.get("description"),
         "instructions": body.get("instructions"),
-        **keyed_form("tools", [tool_form(t, model) for t in body.get("tools") or []]),
+        "tools": [tool_form(t, model) for t in body.get("tools") or []],
         "metadata": canonical(user_metadata(body.get("metadata"))),
         "temperature": _float(body.get("temperature"), DEFAULT_TEMPERATURE),
         "top_p": _float(body.get("top_p"), DEFAULT_TOP_P),
@@ -127,6 +130,7 @@ def live_assistant_form(
     the manifest no longer sets, the plan clears it.
     """
     form = _assistant_core(raw)
+    form["metadata"] = canonical(compared(raw.get("metadata"), desired.metadata if desired else ()))
     if desired is not None and desired.reasoning_effort is not None:
         form["reasoning_effort"] = raw.get("reasoning_effort", desired.reasoning_effort)
     elif raw.get("reasoning_effort") is not None:

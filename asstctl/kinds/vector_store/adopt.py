@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from asstctl.core.managed import KEYS
 from asstctl.core.model import LocalFile
 from asstctl.core.ownership import (
     ATTR_PATH,
@@ -104,7 +105,8 @@ def _attr_write(
 
 
 def _untag(api: ObjectAPI, vs_id: str, att: Mapping[str, Any]) -> TagWrite:
-    kept = {k: v for k, v in (att.get("attributes") or {}).items() if k not in RESERVED_ATTRIBUTE_KEYS}
+    mine = (*RESERVED_ATTRIBUTE_KEYS, KEYS)
+    kept = {k: v for k, v in (att.get("attributes") or {}).items() if k not in mine}
     return _attr_write(
         api, vs_id, str(att["id"]), kept, "remove attributes " + ", ".join(RESERVED_ATTRIBUTE_KEYS)
     )

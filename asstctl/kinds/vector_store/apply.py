@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
+from asstctl.core.live import LiveVectorStore
 from asstctl.core.model import LocalFile
 from asstctl.core.plan import Action, FileAction, ResourceChange
 from asstctl.kinds.base import ApplyContext, IngestionFailure, Step
+from asstctl.kinds.vector_store.files import live_attributes
 from asstctl.kinds.vector_store.forms import attachment_attributes, chunking_request, vector_store_body
 from asstctl.kinds.vector_store.model import DesiredVectorStore
-from asstctl.remote.attach import Entry, attach, set_attributes
 
 
 def steps(c: ResourceChange, v: DesiredVectorStore | None, ctx: ApplyContext) -> list[Step]:
@@ -39,7 +41,9 @@ def _delete(c: ResourceChange, ctx: ApplyContext) -> Callable[[], str]:
 
 def _store(c: ResourceChange, v: DesiredVectorStore, ctx: ApplyContext) -> Callable[[], str]:
     def run() -> str:
-        body = vector_store_body(v, ctx.stack)
+        live = ctx.live.of("vector_store").get(v.name) if c.action is Action.UPDATE else None
+        metadata = live.raw.get("metadata") if live is not None and isinstance(live.raw, dict) else None
+        body = vector_store_body(v, ctx.stack, metadata if isinstance(metadata, dict) else None)
         if c.action is Action.UPDATE:
             assert c.id is not None
             ctx.writer.update_vector_store(c.address, c.id, body)
@@ -72,7 +76,9 @@ def _files(c: ResourceChange, v: DesiredVectorStore, ctx: ApplyContext) -> Calla
                     ctx.writer.detach(c.address, store_id, fc.file_id)
                     detached += fc.action is FileAction.DETACH
                 if fc.action is FileAction.UPDATE_ATTRIBUTES and local is not None and fc.file_id:
-                    attrs = attachment_attributes(local, ctx.stack)
+                    attrs = attachment_attributes(local, ctx.stack, _live_attributes(ctx, v, fc.file_id))
+                    from asstctl.remote.attach import set_attributes
+
                     set_attributes(ctx.writer, c.address, store_id, fc.file_id, attrs, path=local.path)
                     updated += 1
                 if fc.action in (FileAction.ATTACH, FileAction.REPLACE, FileAction.REATTACH) and local:
@@ -100,6 +106,8 @@ def _attach(
     the note on the attach path used (empty on the documented batch path)."""
     if not files:
         return ""
+    from asstctl.remote.attach import Entry, attach  # the SDK: not for plan-free commands (validate)
+
     entries = [Entry(ctx.file_id(f), f.path, attachment_attributes(f, ctx.stack)) for f in files]
     path_of = {e.file_id: e.path for e in entries}
     ctx.reporter.add_total("indexed", len(entries))
@@ -123,3 +131,12 @@ def _attach(
             )
         ctx.ingestion_failed(failures)
     return outcome.note
+
+
+def _live_attributes(ctx: ApplyContext, v: DesiredVectorStore, file_id: str) -> Mapping[str, Any] | None:
+    """The attributes an attached file holds now (None when the plan did not read it)."""
+    live = ctx.live.of("vector_store").get(v.name)
+    for att in live.attachments if isinstance(live, LiveVectorStore) else ():
+        if att.file_id == file_id:
+            return live_attributes(att)
+    return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from asstctl.core.live import LiveAttachment, LiveVectorStore
+from asstctl.core.managed import compared
 from asstctl.core.model import JSON, LocalFile
 from asstctl.core.normalize import canonical, user_attributes
 from asstctl.core.plan import FileAction, FileChange
@@ -55,6 +56,12 @@ def diff_files(v: DesiredVectorStore, lv: LiveVectorStore) -> tuple[tuple[FileCh
     return tuple(changes), unchanged
 
 
+def live_attributes(att: LiveAttachment) -> Mapping[str, JSON]:
+    """An attachment's attributes as the API holds them (reserved keys and all)."""
+    raw = att.raw.get("attributes") if isinstance(att.raw, Mapping) else None
+    return raw if isinstance(raw, Mapping) else att.attributes
+
+
 def _detach(att: LiveAttachment, path: str, reason: str) -> FileChange:
     return FileChange(
         path=path,
@@ -75,7 +82,7 @@ def _best_attachment(atts: list[LiveAttachment], sha256: str) -> LiveAttachment:
 
 
 def _diff_file(f: LocalFile, att: LiveAttachment, want_chunking: JSON) -> FileChange | None:
-    before_attrs = user_attributes(att.attributes)
+    before_attrs = canonical(compared(live_attributes(att), f.attributes))
     after_attrs = _attrs(f)
     base = {
         "path": f.path,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from asstctl.core.filetypes import FILE_SEARCH_EXTENSIONS, extension, file_search_accepts
 from asstctl.core.limits import ATTRIBUTE_VALUE_MAX_CHARS
+from asstctl.core.managed import key_list_problem
 from asstctl.core.model import AttributeValue, LocalFile, Location
 from asstctl.kinds.vector_store.model import DesiredVectorStore
 from asstctl.manifest import checks
@@ -41,6 +42,7 @@ def build_store(
     if chunking is not None:
         for sub, message in checks.chunking_problems(chunking):
             b.error(doc, (*prefix, "chunking_strategy", *sub), message)
+    _check_key_lists(b, doc, prefix, data)
     lifecycle = data.get("lifecycle", {})
     at = doc.pos(prefix)
     return DesiredVectorStore(
@@ -53,6 +55,17 @@ def build_store(
         prevent_destroy=bool(lifecycle.get("prevent_destroy", default_prevent)),
         location=Location(doc.file, at.line, at.col),
     )
+
+
+def _check_key_lists(b: Builder, doc: YamlDocument, prefix: FieldPath, data: Mapping[str, Any]) -> None:
+    """The metadata keys, and each file's attribute keys, must fit in ``asstctl_keys``."""
+    problem = key_list_problem(data.get("metadata") or {})
+    if problem:
+        b.error(doc, (*prefix, "metadata"), problem)
+    for i, entry in enumerate(data.get("files") or []):
+        attrs = entry.get("attributes") if isinstance(entry, Mapping) else None
+        if isinstance(attrs, Mapping) and (problem := key_list_problem(attrs, "attributes")):
+            b.error(doc, (*prefix, "files", i, "attributes"), problem)
 
 
 def _store_files(
