@@ -125,7 +125,12 @@ def cli(ctx: click.Context, directory: Path | None) -> None:
 @cli.command()
 @_project_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="How to report problems: text, json, or github (workflow annotations).",
 )
 @click.pass_context
 def validate(ctx: click.Context, directory: Path | None, fmt: str) -> int:
@@ -138,7 +143,12 @@ def validate(ctx: click.Context, directory: Path | None, fmt: str) -> int:
 @cli.command()
 @_project_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text (Terraform-like), json (the versioned contract for tools), or markdown (a PR comment).",
 )
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 0 no changes, 1 error, 2 changes present.")
 @click.option("--destroy", is_flag=True, help="Plan removing everything the stack owns.")
@@ -171,6 +181,32 @@ def plan(
         sandbox=sandbox,
         color=_color(no_color),
     )
+
+
+@cli.command()
+@click.argument("planfile", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-C",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Read PLANFILE relative to DIR (like git -C).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="The view, as for plan; json prints the saved document as is.",
+)
+@_color_option
+@click.pass_context
+def show(ctx: click.Context, planfile: Path, directory: Path | None, fmt: str, no_color: bool) -> int:
+    """Show a plan saved with plan --out, offline (no project, key or network needed)."""
+    from asstctl.commands import show as cmd
+
+    return cmd.run(_dir(ctx, directory) / planfile, fmt=fmt, color=_color(no_color))
 
 
 @cli.command()
@@ -353,17 +389,24 @@ def force_unlock(ctx: click.Context, directory: Path | None, yes: bool) -> int:
 
 
 @cli.command()
+@click.argument("address", required=False)
 @_project_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "env"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "env"]),
+    default="text",
+    show_default=True,
+    help="text, json, or env (NAME=id lines for $GITHUB_ENV); with ADDRESS: text is the raw value.",
 )
 @_sandbox_option
 @click.pass_context
-def output(ctx: click.Context, directory: Path | None, fmt: str, sandbox: bool) -> int:
-    """Print the live ids of the stack's assistants and vector stores."""
+def output(ctx: click.Context, address: str | None, directory: Path | None, fmt: str, sandbox: bool) -> int:
+    """Print the live ids of the stack's assistants and vector stores; with ADDRESS
+    (assistant.support, or ADDRESS.FIELD) just that one value, for scripts."""
     from asstctl.commands import output as cmd
 
-    return cmd.run(_dir(ctx, directory), fmt=fmt, sandbox=sandbox)
+    return cmd.run(_dir(ctx, directory), fmt=fmt, sandbox=sandbox, address=address)
 
 
 def _parse_run_timeout(ctx: click.Context, param: click.Parameter, value: str) -> float:
@@ -389,7 +432,14 @@ def _parse_run_timeout(ctx: click.Context, param: click.Parameter, value: str) -
     metavar="NAME=JSON",
     help="Answer calls of function NAME with this JSON (NAME=@file.json reads a file); repeatable.",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text (the answer streamed), or json (the whole exchange as one document at the end).",
+)
 @click.option(
     "--timeout",
     default="120s",
@@ -451,7 +501,9 @@ def schema() -> int:
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8089, show_default=True)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8089, show_default=True, help="Port (0: any free one)."
+)
 @click.option("--latency-ms", type=click.IntRange(0), default=0, help="Added to every request.")
 @click.option("--fault-rate", type=click.FloatRange(0, 1), default=0.0, help="Random 429/500/503 rate.")
 @click.option(
@@ -499,6 +551,17 @@ def emulator(
         profile=profile,
     )
     return cmd.run(config, host=host, port=port)
+
+
+def _add_examples() -> None:
+    """Each command's ``--help`` ends with its examples (``asstctl/cli_examples.py``)."""
+    from asstctl.cli_examples import epilog
+
+    for name, command in cli.commands.items():
+        command.epilog = command.epilog or epilog(name)
+
+
+_add_examples()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,6 +14,7 @@ from asstctl.core.changes import attribute_changes, format_path
 from asstctl.core.live import LiveFile, LiveState
 from asstctl.core.model import LocalFile, Project
 from asstctl.core.moves import apply_moves
+from asstctl.core.orphans import orphan_details
 from asstctl.core.ownership import content_key
 from asstctl.core.plan import Action, Plan, ResourceChange
 from asstctl.errors import UsageError
@@ -71,11 +72,12 @@ def build_plan(
         changes=tuple(changes),
         uploads=files.uploads,
         orphan_files=files.orphans,
+        orphan_details=orphan_details(live, files.orphans),
         notes=live.notes + kept_notes(live, files.kept),
         file_ids=files.file_ids,
         destroy=destroy,
         project_fingerprint=project.fingerprint,
-        live_fingerprints=dict(live.fingerprints),
+        live_fingerprints=live.fingerprints,  # (computed only if a saved plan needs them)
         moves=() if destroy else tuple(m for m in moved if m.to in selected),
     )
 

@@ -44,11 +44,7 @@ def translate(exc: openai.OpenAIError, *, base_url: str, what: str) -> AsstctlEr
     elif isinstance(exc, openai.APITimeoutError):
         text = f"timed out talking to {base_url} while {what}: check the network, or try again"
     elif isinstance(exc, openai.APIConnectionError):
-        cause = exc.__cause__ or exc
-        text = (
-            f"cannot reach {base_url} while {what}: {type(cause).__name__}: {str(cause).rstrip('.')}. "
-            "Check OPENAI_BASE_URL / endpoint.base_url and your network"
-        )
+        text = connection_message(exc, base_url=base_url, what=what)
     elif isinstance(exc, openai.RateLimitError):
         text = f"rate limited by {base_url} while {what}, even after retries: try again later"
         text += f" ({api_message(exc)})"
@@ -71,3 +67,20 @@ def describe(exc: BaseException, *, base_url: str, what: str) -> str:
     if isinstance(exc, openai.OpenAIError):
         return str(translate(exc, base_url=base_url, what=what))
     return redact(f"unexpected {type(exc).__name__}: {exc}")
+
+
+def connection_message(exc: openai.APIConnectionError, *, base_url: str, what: str) -> str:
+    """No answer at all from ``base_url``: what happened, and what to check."""
+    cause = exc.__cause__ or exc
+    detail = f"{type(cause).__name__}: {str(cause).rstrip('.')}"
+    if "refused" in detail.lower():
+        hint = (
+            "nothing is listening there. Is the server running (a local emulator: asstctl emulator, "
+            "or use --sandbox)? Check the URL in endpoint.base_url of asstctl.yaml or OPENAI_BASE_URL"
+        )
+    else:
+        hint = (
+            "check the URL (endpoint.base_url of asstctl.yaml, or OPENAI_BASE_URL), its host name, "
+            "a proxy (HTTPS_PROXY) and your network"
+        )
+    return f"cannot reach {base_url} while {what} ({detail}): {hint}"

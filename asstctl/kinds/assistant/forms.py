@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from asstctl.core.keyed import keyed_form
 from asstctl.core.live import LiveState
 from asstctl.core.managed import compared, merged
 from asstctl.core.model import JSON
@@ -89,10 +90,10 @@ def _assistant_core(body: Mapping[str, JSON]) -> dict[str, JSON]:
     model = str(body.get("model") or "")
     return {
         "model": model,
-        "name": body.get("name"),
+        "display_name": body.get("name"),  # plans use the manifest's labels
         "description": body.get("description"),
         "instructions": body.get("instructions"),
-        "tools": [tool_form(t, model) for t in body.get("tools") or []],
+        **keyed_form("tools", [tool_form(t, model) for t in body.get("tools") or []]),
         "metadata": canonical(user_metadata(body.get("metadata"))),
         "temperature": _float(body.get("temperature"), DEFAULT_TEMPERATURE),
         "top_p": _float(body.get("top_p"), DEFAULT_TOP_P),

@@ -5,8 +5,10 @@ What is compared is what is sent: the desired form is built from the request bod
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import copy
+from collections.abc import Iterable, Mapping, Sequence
 
+from asstctl.core.live import LiveAttachment
 from asstctl.core.managed import compared, merged
 from asstctl.core.model import JSON, LocalFile
 from asstctl.core.normalize import canonical, user_metadata
@@ -48,10 +50,22 @@ def chunking_request(v: DesiredVectorStore) -> dict[str, JSON] | None:
 
 
 def chunking_form(strategy: JSON | None) -> JSON:
-    """A chunking strategy with ``auto`` (or absent) spelled as the static 800/400 it means."""
+    """A chunking strategy with ``auto`` (or absent) spelled as the static 800/400 it means.
+    The result may be shared between calls: read it, do not change it."""
+    for seen, form in _CHUNKING_SEEN:  # every attachment of a store usually holds the same one
+        if seen == strategy:
+            return form
     if strategy is None or (isinstance(strategy, Mapping) and strategy.get("type") == "auto"):
-        return canonical(AUTO_CHUNKING)
-    return canonical(strategy)
+        form = canonical(AUTO_CHUNKING)
+    else:
+        form = canonical(strategy)
+    if len(_CHUNKING_SEEN) < 8:
+        _CHUNKING_SEEN.append((copy.deepcopy(strategy), form))
+    return form
+
+
+_CHUNKING_SEEN: list[tuple[JSON, JSON]] = []
+"""A few strategies already normalized (compared by value: ``1 == 1.0`` and the form agrees)."""
 
 
 def chunking_text(strategy: JSON) -> str:
@@ -63,23 +77,52 @@ def chunking_text(strategy: JSON) -> str:
     return str(form.get("type") if isinstance(form, Mapping) else form)
 
 
+def chunking_manifest_form(strategy: JSON | None) -> JSON:
+    """A chunking strategy as the manifest writes it (``{"type": "static",
+    "max_chunk_size_tokens": 800, "chunk_overlap_tokens": 400}``), ``auto`` spelled out."""
+    form = chunking_form(strategy)
+    static = form.get("static") if isinstance(form, Mapping) else None
+    if isinstance(static, Mapping):
+        size, overlap = static.get("max_chunk_size_tokens"), static.get("chunk_overlap_tokens")
+        return {"type": "static", "max_chunk_size_tokens": size, "chunk_overlap_tokens": overlap}
+    return form
+
+
 def desired_vector_store_form(v: DesiredVectorStore, stack: str) -> dict[str, JSON]:
-    """The compared form of a desired vector store (its files are compared separately)."""
+    """The compared form of a desired vector store. Its files are compared one by one
+    (``file_changes``); ``chunking_strategy`` is shown here once for the store."""
     body = vector_store_body(v, stack)
     return {
-        "name": body["name"],
+        "display_name": body["name"],  # plans use the manifest's labels
         "metadata": canonical(user_metadata(body["metadata"])),
         "expires_after": canonical(body["expires_after"]),
+        "chunking_strategy": chunking_manifest_form(chunking_request(v)),
     }
 
 
-def live_vector_store_form(raw: Mapping[str, JSON], *, declared: Iterable[str] = ()) -> dict[str, JSON]:
-    """The compared form of a live vector store object: its metadata is the pairs asstctl
+def live_vector_store_form(
+    raw: Mapping[str, JSON],
+    attachments: Sequence[LiveAttachment] = (),
+    *,
+    unknown_chunking: JSON = None,
+    declared: Iterable[str] = (),
+) -> dict[str, JSON]:
+    """The compared form of a live vector store object. A store has no chunking of its own:
+    it is the one its ``attachments`` were made with (a list when they differ), else
+    ``unknown_chunking`` (no files: nothing to re-chunk). Its metadata is the pairs asstctl
     manages plus those ``declared`` by the manifest (``core.managed``)."""
+    found: list[JSON] = []
+    for att in attachments:
+        if att.chunking_strategy is not None:
+            form = chunking_manifest_form(att.chunking_strategy)
+            if form not in found:
+                found.append(form)
+    chunking = found[0] if len(found) == 1 else (found or unknown_chunking)
     return {
-        "name": raw.get("name"),
+        "display_name": raw.get("name"),
         "metadata": canonical(compared(raw.get("metadata"), declared)),
         "expires_after": canonical(raw.get("expires_after")),
+        "chunking_strategy": chunking,
     }
 
 

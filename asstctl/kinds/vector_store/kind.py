@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from asstctl.core.changes import attribute_changes
 from asstctl.core.live import (
     JSON,
+    LazyPrints,
     LiveAttachment,
     LiveObject,
     LiveState,
@@ -87,7 +88,11 @@ class VectorStoreKind:
         )
         if not isinstance(live, LiveVectorStore):
             return create
-        before = forms.live_vector_store_form(live.raw, declared=desired.metadata)
+        wanted = {f.path for f in desired.files}
+        kept = [att for att in live.attachments if att.path in wanted]
+        before = forms.live_vector_store_form(
+            live.raw, kept, unknown_chunking=after["chunking_strategy"], declared=desired.metadata
+        )
         if live.raw.get("status") == "expired":
             forced = AttributeChange("status", "expired", None, forces_replacement=True)
             return replace(
@@ -122,7 +127,7 @@ class VectorStoreKind:
             action=Action.DELETE,
             reason=reason,
             id=live.id,
-            before=forms.live_vector_store_form(live.raw),
+            before=forms.live_vector_store_form(live.raw, [a for a in attachments if a.path is not None]),
             prevent_destroy=bool(desired and desired.prevent_destroy),
             unchanged_files=len(attachments),
         )
@@ -207,7 +212,6 @@ def interpret(
     stack: str, stores: Sequence[Mapping[str, JSON]], attachments: Mapping[str, Sequence[Mapping[str, JSON]]]
 ) -> Fetched:
     """The stack's vector stores (with their attachments) from raw list results."""
-    prints: dict[str, str] = {}
     live: dict[str, LiveObject] = {}
     for name, raw in unique_claims(stack, "vector_store", stores).items():
         vs_id = str(raw["id"])
@@ -215,10 +219,17 @@ def interpret(
         live[name] = LiveVectorStore(
             id=vs_id, name=name, raw=dict(raw), attachments=tuple(_attachment(a, stack) for a in atts)
         )
-        prints[vs_id] = fingerprint(forms.stable_vector_store(raw))
-        for a in atts:
-            prints[f"{vs_id}/{a['id']}"] = fingerprint(forms.stable_attachment(a))
-    return Fetched(objects=live, fingerprints=prints)
+    return Fetched(objects=live, fingerprints=LazyPrints(lambda: _prints(live)))
+
+
+def _prints(live: Mapping[str, LiveObject]) -> dict[str, str]:
+    """Fingerprints of the stores and their attachments, as saved plans compare them."""
+    prints: dict[str, str] = {}
+    for lv in live.values():
+        prints[lv.id] = fingerprint(forms.stable_vector_store(lv.raw))
+        for att in lv.attachments if isinstance(lv, LiveVectorStore) else ():
+            prints[f"{lv.id}/{att.raw['id']}"] = fingerprint(forms.stable_attachment(att.raw))
+    return prints
 
 
 KIND = VectorStoreKind()
