@@ -146,7 +146,7 @@ def parse_record_filename(filename: str) -> RecordName | None:
         return None
     address = parts[2][: -len(RECORD_SUFFIX)]
     kind, _, name = address.partition(".")
-    if not kind or not name:
+    if not kind or not LIVE_NAME.fullmatch(name):  # a hostile name is not a claim
         return None
     return RecordName(stack=parts[0], sha256=parts[1], address=address)
 

@@ -136,10 +136,10 @@ class Writer(AgentWrites):
         self._max_attempts = max_attempts
         self._sleep = sleep
         self._poll_timeout = poll_timeout
-
-    # -- error handling ------------------------------------------------------------------
         self.capabilities = Capabilities()
         """What this endpoint was found to do with file batches (``remote.attach``)."""
+
+    # -- error handling ------------------------------------------------------------------
 
     def _fail(self, exc: openai.OpenAIError, what: str) -> AsstctlError:
         return translate(exc, base_url=self._base_url, what=what)

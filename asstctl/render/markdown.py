@@ -37,7 +37,7 @@ def render_markdown(plan: Plan) -> str:
         out += [f"> [!NOTE]\n> {md_text(note)}", ""]
     out += ["| | Address | Action | Reason |", "|---|---|---|---|"]
     for m in plan.moves:  # ``moved:``: the object keeps its id, apply re-tags it
-        out.append(f"| `~` | `{m.to}` | moved | from `{m.source}` (`{m.id}`) |")
+        out.append(f"| `~` | {md_code(m.to)} | moved | from {md_code(m.source)} ({md_code(m.id)}) |")
     changed = [c for c in plan.changes if c.action.is_change]
     for c in changed:
         sign, address = SYMBOL[c.action], md_code(c.address)
