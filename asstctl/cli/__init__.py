@@ -1,0 +1,1 @@
+"""The command line's commands, by area (click lives in this package and in ``asstctl.main``)."""
