@@ -8,13 +8,14 @@ the assistant's rendered ``responses.create`` keyword arguments.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from asstctl.core.live import LiveState, LiveVectorStore
 from asstctl.core.model import Project
 from asstctl.errors import EndpointError, UsageError
 from asstctl.kinds.assistant.model import DesiredAssistant
+from asstctl.kinds.assistant.record import known_ids
+from asstctl.kinds.assistant.responses import responses_request
 from asstctl.remote.chat_assistants import AssistantsChat
 from asstctl.remote.chat_events import Conversation
 from asstctl.remote.chat_responses import ResponsesChat
@@ -65,64 +66,20 @@ def responses_kwargs(
     desired: DesiredAssistant, project: Project, live: LiveState, *, sandbox: bool = False, where: str = ""
 ) -> dict[str, JSON]:
     """The ``client.responses.create`` keyword arguments for ``desired`` with its live ids (no
-    ``input``); an id not live yet is an error saying to apply first."""
-    ids = live_ids(desired, live)
+    ``input``); an id not live yet is an error saying to apply first. The ids are the plan's
+    choice (``record.known_ids``: of several Files with the same content, the oldest), so
+    ``run`` uses what apply deployed."""
+    ids = known_ids(desired, live)
     missing = [ref for ref in _references(desired) if ref not in ids]
     if missing:
         raise EndpointError(f"{missing[0]} (used by {desired.address}) {_apply_hint(sandbox, where)}")
-    return _render(desired, ids)
+    return responses_request(desired, ids)
 
 
 def _references(desired: DesiredAssistant) -> list[str]:
     """What the rendered request needs a live id for: its vector store, its interpreter files."""
     refs = [desired.store_address] if desired.store_address is not None else []
     return refs + [f.path for f in desired.code_interpreter_files]
-
-
-def live_ids(desired: DesiredAssistant, live: LiveState) -> dict[str, str]:
-    """Live ids by what the request renderer looks them up by: a vector store's address, a
-    code-interpreter file's project path (its File: same content, same basename)."""
-    ids = {f"vector_store.{name}": obj.id for name, obj in live.resources.get("vector_store", {}).items()}
-    by_content = {(f.sha256, f.basename): f.id for f in live.files.values()}
-    for f in desired.code_interpreter_files:
-        fid = by_content.get((f.sha256, f.basename))
-        if fid is not None:
-            ids[f.path] = fid
-    return ids
-
-
-def _render(desired: DesiredAssistant, ids: Mapping[str, str]) -> dict[str, JSON]:
-    try:  # the deploy target's renderer (issue 9), once it is there
-        from asstctl.kinds.assistant.responses import responses_request
-    except ImportError:
-        return _own_kwargs(desired, ids)
-    return responses_request(desired, ids)
-
-
-def _own_kwargs(desired: DesiredAssistant, ids: Mapping[str, str]) -> dict[str, JSON]:
-    kwargs: dict[str, JSON] = {"model": desired.model}
-    if desired.instructions:
-        kwargs["instructions"] = desired.instructions
-    tools = []
-    for tool in desired.tools:
-        if tool["type"] == "function":
-            fn = tool["function"]
-            tools.append(
-                {
-                    "type": "function",
-                    "name": fn["name"],
-                    "parameters": fn.get("parameters") or {},
-                    "strict": bool(fn.get("strict", False)),
-                }
-            )
-        elif tool["type"] == "file_search" and desired.store_address is not None:
-            tools.append({"type": "file_search", "vector_store_ids": [ids[desired.store_address]]})
-        elif tool["type"] == "code_interpreter":
-            file_ids = [ids[f.path] for f in desired.code_interpreter_files]
-            tools.append({"type": "code_interpreter", "container": {"type": "auto", "file_ids": file_ids}})
-    if tools:
-        kwargs["tools"] = tools
-    return kwargs
 
 
 def file_paths(project: Project, live: LiveState) -> dict[str, str]:

@@ -17,8 +17,11 @@ never changed or deleted.
 An assistant deployed through the Responses API is a configuration, kept as a *record* File
 (JSON) whose filename carries the stack, the sha256 of its content and the address::
 
-    asstctl-config~<stack>~<sha256 hex>~assistant.<name>.json
+    asstctl-config.<stack>.<sha256 hex>.assistant.<name>.json
 
+also all in ``[A-Za-z0-9._-]``. Records written by earlier versions,
+``asstctl-config~<stack>~<sha256 hex>~assistant.<name>.json``, are still recognised, and so is
+that form as a filename-rewriting server keeps it (``asstctl-config_<stack>_<sha256 hex>_…``).
 Its own prefix keeps records apart from content uploads (whatever a user's files are called).
 Both schemes live here only, so a change of separator or prefix is one change.
 """
@@ -53,7 +56,11 @@ RESERVED_ATTRIBUTE_KEYS = (ATTR_STACK, ATTR_PATH, ATTR_SHA256)
 _SEP = "~"
 UPLOAD_PREFIX = "asstctl" + _SEP
 RECORD_PREFIX = "asstctl-config" + _SEP
-"""Prefix of configuration records (never a prefix of, nor prefixed by, ``UPLOAD_PREFIX``)."""
+"""Prefix of configuration records of earlier versions (never a prefix of, nor prefixed by,
+``UPLOAD_PREFIX``)."""
+RECORD_NAME_PREFIX = "asstctl-config."
+"""Prefix of configuration records (the stack, which has no ``.``, follows); neither a prefix
+of, nor prefixed by, ``UPLOAD_NAME_PREFIX``, nor matched by the rewritten upload form."""
 RECORD_SUFFIX = ".json"
 
 
@@ -61,6 +68,7 @@ UPLOAD_NAME_PREFIX = "asstctl."
 """Prefix of upload filenames (the stack, which has no ``.``, follows)."""
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 _LEGACY_REWRITTEN = re.compile(r"asstctl_([a-z0-9_-]{1,64}?)_([0-9a-f]{64})_(.+)", re.DOTALL)
+_LEGACY_RECORD_REWRITTEN = re.compile(r"asstctl-config_([a-z0-9_-]{1,64}?)_([0-9a-f]{64})_(.+)", re.DOTALL)
 
 
 def safe_basename(basename: str) -> str:
@@ -99,17 +107,26 @@ class UploadName:
 def parse_upload_filename(filename: str) -> UploadName | None:
     """Split an upload filename into its parts; ``None`` if asstctl did not make it. Names of
     earlier versions (``asstctl~…``, and that form rewritten to ``asstctl_…``) are recognised."""
-    parts = _split(UPLOAD_PREFIX, filename) or _split_current(filename)
-    if parts is None and (m := _LEGACY_REWRITTEN.fullmatch(filename)) is not None:
-        parts = (m.group(1), m.group(2), m.group(3))
+    parts = _split_any(UPLOAD_NAME_PREFIX, UPLOAD_PREFIX, _LEGACY_REWRITTEN, filename)
     return None if parts is None else UploadName(stack=parts[0], sha256=parts[1], basename=parts[2])
 
 
-def _split_current(filename: str) -> tuple[str, str, str] | None:
-    """``(stack, sha256, basename)`` of ``asstctl.<stack>.<sha256>.<basename>``."""
-    if not filename.startswith(UPLOAD_NAME_PREFIX):
+def _split_any(
+    prefix: str, legacy: str, rewritten: re.Pattern[str], filename: str
+) -> tuple[str, str, str] | None:
+    """``(stack, sha256, tail)`` of a name in the current form (``prefix``), the earlier ``~``
+    form (``legacy``) or that form as a filename-rewriting server keeps it (``rewritten``)."""
+    parts = _split(legacy, filename) or _split_current(prefix, filename)
+    if parts is None and (m := rewritten.fullmatch(filename)) is not None:
+        parts = (m.group(1), m.group(2), m.group(3))
+    return parts
+
+
+def _split_current(prefix: str, filename: str) -> tuple[str, str, str] | None:
+    """``(stack, sha256, tail)`` of ``<prefix><stack>.<sha256>.<tail>``."""
+    if not filename.startswith(prefix):
         return None
-    parts = filename[len(UPLOAD_NAME_PREFIX) :].split(".", 2)
+    parts = filename[len(prefix) :].split(".", 2)
     if len(parts) != 3:
         return None
     stack, sha, tail = parts
@@ -127,7 +144,7 @@ def content_key(sha256: str, basename: str) -> tuple[str, str]:
 def record_filename(stack: str, sha256: str, address: str) -> str:
     """The filename of the configuration record of ``address`` (``assistant.<name>``) whose
     content has ``sha256``, in ``stack``. Not to be used for content uploads."""
-    return f"{RECORD_PREFIX}{stack}{_SEP}{sha256}{_SEP}{address}{RECORD_SUFFIX}"
+    return f"{RECORD_NAME_PREFIX}{stack}.{sha256}.{address}{RECORD_SUFFIX}"
 
 
 @dataclass(frozen=True)
@@ -140,8 +157,10 @@ class RecordName:
 
 
 def parse_record_filename(filename: str) -> RecordName | None:
-    """Split a configuration record's filename; ``None`` if it is not one (content uploads included)."""
-    parts = _split(RECORD_PREFIX, filename)
+    """Split a configuration record's filename; ``None`` if it is not one (content uploads
+    included). Names of earlier versions (``asstctl-config~…``, and that form rewritten to
+    ``asstctl-config_…``) are recognised."""
+    parts = _split_any(RECORD_NAME_PREFIX, RECORD_PREFIX, _LEGACY_RECORD_REWRITTEN, filename)
     if parts is None or not parts[2].endswith(RECORD_SUFFIX):
         return None
     address = parts[2][: -len(RECORD_SUFFIX)]

@@ -39,7 +39,7 @@ from typing import Any, TextIO
 import openai
 
 from asstctl.errors import AsstctlError
-from asstctl.remote.errors import translate
+from asstctl.remote.errors import gone, translate
 from asstctl.remote.rest import list_all
 from asstctl.remote.writer import Writer
 
@@ -328,7 +328,9 @@ class StackLock:
                 return
             try:
                 self._client.vector_stores.update(store_id, metadata=self._metadata(held=True))
-            except openai.NotFoundError:
+            except openai.APIStatusError as exc:
+                if not gone(exc):  # the claim is there (gone: a 404, or OGX's 400 "not found")
+                    continue  # try again at the next renewal, well before the lease runs out
                 self.broken.set()
                 self._say(
                     f"Warning: the lock of stack {self._stack} was broken (force-unlock, or taken over "

@@ -174,6 +174,8 @@ class AssistantKind:
         self, api: ObjectAPI, raw: JSON, tags: Mapping[str, str] | None, desired: DesiredAssistant | None
     ) -> Retagging:
         obj_id = str(raw["id"])
+        if raw.get("object") == "file" and tags is not None and desired is None:
+            return Retagging(writes=())  # ``moved:`` of a record: its own step re-uploads it (record.steps)
         if raw.get("object") not in (None, "assistant"):
             raise UsageError(
                 f"{obj_id} is an assistant kept as a Responses configuration record; import, moved and "

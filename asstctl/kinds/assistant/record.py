@@ -37,6 +37,8 @@ class LiveRecord(LiveObject):
     sha256: str = ""
     others: tuple[str, ...] = ()
     """Older records of the same address (an apply stopped between write and delete)."""
+    address: str = ""
+    """The address its filename names (another one than ``name``'s after a ``moved:``)."""
 
 
 def interpret_records(
@@ -62,6 +64,7 @@ def interpret_records(
             raw=dict(newest),
             sha256=parsed.sha256,
             others=tuple(str(r["id"]) for r in ordered[:-1]),
+            address=parsed.address,
         )
         for r in raws:
             prints[str(r["id"])] = fingerprint({k: v for k, v in r.items() if k not in _VOLATILE})
@@ -122,6 +125,9 @@ def diff(kind: str, a: DesiredAssistant, live: LiveObject | None, ctx: DiffConte
     if not isinstance(live, LiveRecord):
         return create
     sha = None if unresolved(request) else record_sha256(request)
+    if sha == live.sha256 and live.address not in ("", a.address):  # moved: re-uploaded under a.address
+        moved = AttributeChange("record", live.address, a.address)
+        return replace(create, action=Action.UPDATE, id=live.id, before=request, changes=(moved,))
     if sha == live.sha256:
         if not live.others:
             return replace(create, action=Action.NOOP, id=live.id, before=request)
@@ -210,7 +216,7 @@ def steps(c: ResourceChange, a: DesiredAssistant | None, ctx: ApplyContext) -> l
         if unresolved(request):
             raise AsstctlError(f"{a.store_address} does not exist yet; run apply again")
         sha = record_sha256(request)
-        if old is not None and old.sha256 == sha:
+        if old is not None and old.sha256 == sha and old.address in ("", a.address):
             new_id = old.id
             stale.remove(old.id)
         else:
