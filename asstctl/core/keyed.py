@@ -22,28 +22,37 @@ def order_key(field: str) -> str:
     return field.removesuffix("s") + ORDER_SUFFIX
 
 
+_NAMED_BY = {"function": "name", "mcp": "server_label"}
+"""Tool types that may repeat, and the field naming each one; any other tool is named by its type."""
+
+
 def tool_identity(tool: Mapping[str, JSON]) -> tuple[str, dict[str, JSON]]:
     """A tool's identity and its fields in the manifest's flat shape: a function is named by
-    its ``name`` (``{"type": "function", "description": …, "parameters": …}``), any other
-    tool by its ``type`` (the single ``file_search``, ``code_interpreter``). Accepts the
-    Assistants shape (``{"type": "function", "function": {…}}``) and the flat Responses/Agents one."""
+    its ``name`` (``{"type": "function", "description": …, "parameters": …}``), an MCP server
+    by its ``server_label``, any other tool by its ``type`` (the single ``file_search``,
+    ``web_search``…). Accepts the Assistants shape (``{"type": "function", "function": {…}}``)
+    and the flat Responses/Agents one."""
     kind = str(tool.get("type"))
     inner = tool.get(kind)
     fields = dict(inner) if isinstance(inner, Mapping) else {k: v for k, v in tool.items() if k != "type"}
-    if kind == "function":
-        return str(fields.pop("name", "")), {"type": kind, **fields}
+    if kind in _NAMED_BY:
+        return str(fields.pop(_NAMED_BY[kind], "")), {"type": kind, **fields}
     return kind, {"type": kind, **fields}
 
 
 def keyed_tools(tools: Iterable[Mapping[str, JSON]]) -> tuple[dict[str, JSON], list[str]]:
-    """``tools`` as (identity -> fields, identities in list order). A function named like
-    another tool's type is keyed ``function:<name>``; a repeated identity (a live object edited
+    """``tools`` as (identity -> fields, identities in list order). A named tool (function,
+    MCP server) whose name another tool type also uses is keyed ``<type>:<name>`` (a function
+    named ``file_search``: ``function:file_search``); a repeated identity (a live object edited
     elsewhere) gets ``#2``, ``#3``."""
     items = [tool_identity(t) for t in tools]
-    builtin = {fields["type"] for _, fields in items if fields["type"] != "function"}
+    types_of: dict[str, set[str]] = {}
+    for ident, fields in items:
+        types_of.setdefault(ident, set()).add(str(fields["type"]))
     keyed: dict[str, JSON] = {}
     for ident, fields in items:
-        key = f"function:{ident}" if fields["type"] == "function" and ident in builtin else ident
+        named = fields["type"] in _NAMED_BY
+        key = f"{fields['type']}:{ident}" if named and len(types_of[ident]) > 1 else ident
         n, unique = 1, key
         while unique in keyed:
             n += 1

@@ -20,7 +20,7 @@ plan view shows, so they speak the manifest's language (reviewers read them, not
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -54,6 +54,14 @@ class Lister(Protocol):
         self, what: str, path: str, params: Mapping[str, Any], *, beta: str | None
     ) -> Future[list[JSON] | None]:
         """As :meth:`list`, but ``None`` when the endpoint answers 404 (it lacks the API)."""
+        ...
+
+    def list_or_status(
+        self, what: str, path: str, params: Mapping[str, Any], *, beta: str | None, absent: Collection[int]
+    ) -> Future[list[JSON] | int]:
+        """As :meth:`list`, but the HTTP status when the endpoint answers one of ``absent``
+        (404: it lacks the API; 403: the key may not read it), for a kind to decide whether
+        that matters; any other error is raised as usual."""
         ...
 
     def files(self) -> Future[list[JSON]]:

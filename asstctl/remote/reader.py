@@ -8,7 +8,7 @@ Cost of a read: ⌈V/100⌉ + Σ⌈F_v/100⌉ (owned stores only) + ⌈A/100⌉ 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, TypeVar
@@ -66,6 +66,19 @@ class _Lister:
                 return list_all(self.client, path, params, beta=beta)
             except openai.NotFoundError:
                 return None
+
+        return self.pool.submit(self._call, what, run)
+
+    def list_or_status(
+        self, what: str, path: str, params: Mapping[str, Any], *, beta: str | None, absent: Collection[int]
+    ) -> Future[list[JSON] | int]:
+        def run() -> list[JSON] | int:
+            try:
+                return list_all(self.client, path, params, beta=beta)
+            except openai.APIStatusError as exc:
+                if exc.status_code in absent:
+                    return exc.status_code
+                raise
 
         return self.pool.submit(self._call, what, run)
 

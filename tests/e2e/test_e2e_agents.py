@@ -156,8 +156,8 @@ def test_a_header_secret_comes_from_the_environment_and_is_never_printed(
     rotated = _run(emu, project, "plan", "--detailed-exitcode", token=NEW_SECRET)
     assert rotated.exit_code == 2, rotated.output
     assert (
-        '~ tools[1].transport.headers.Authorization = "(another value)" -> "Bearer (secret from $WIKI_TOKEN)"'
-        in rotated.stdout
+        '~ tools.wiki.transport.headers.Authorization = "(another value)" -> '
+        '"Bearer (secret from $WIKI_TOKEN)"' in rotated.stdout
     )
     assert SECRET not in rotated.output and NEW_SECRET not in rotated.output
     as_json = _run(emu, project, "plan", "--format", "json", token=NEW_SECRET)
@@ -203,21 +203,100 @@ def test_a_lost_create_is_looked_up_not_resent(tmp_path: Path, emulator_factory:
     assert asstctl(emu, project, "plan", "--detailed-exitcode").exit_code == 0
 
 
-def test_an_endpoint_without_the_agents_api(tmp_path: Path, emulator_factory: Any) -> None:
-    emu = emulator_factory()
-    stores = make_project(
-        tmp_path / "stores", "kind: VectorStore\nname: kb\nfiles: [docs/a.md]\n", {"docs/a.md": "# A\n"}
-    )
-    agents = make_project(tmp_path / "agents", HELPER, files={})
+def _behind_agents_status(tmp_path: Path, emu: Any, status: int, *commands: tuple[str, ...]) -> list[Any]:
+    """Each of ``commands`` (``("stores"|"agents", *args)``) run through a gateway answering
+    every /v1/agents request ``status``: ``stores`` declares a vector store, ``agents`` an agent."""
+    projects = {
+        "stores": make_project(
+            tmp_path / "stores", "kind: VectorStore\nname: kb\nfiles: [docs/a.md]\n", {"docs/a.md": "# A\n"}
+        ),
+        "agents": make_project(tmp_path / "agents", HELPER, files={}),
+    }
 
     def rule(method: str, path: str, seen: int) -> tuple[str, int]:
-        return ("before", 404) if path.startswith("/v1/agents") else (PASS, 0)
+        return ("before", status) if path.startswith("/v1/agents") else (PASS, 0)
 
     with StubGateway(emu.root_url, rule) as gateway:
-        quiet = asstctl(emu, stores, "plan", OPENAI_BASE_URL=gateway.base_url)
-        refused = asstctl(emu, agents, "plan", OPENAI_BASE_URL=gateway.base_url)
+        return [asstctl(emu, projects[p], *args, OPENAI_BASE_URL=gateway.base_url) for p, *args in commands]
+
+
+def _one_error(result: Any) -> str:
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    error = [ln for ln in result.output.splitlines() if ln.startswith("Error:")]
+    assert len(error) == 1, result.output
+    return error[0]
+
+
+def test_an_endpoint_without_the_agents_api(tmp_path: Path, emulator_factory: Any) -> None:
+    quiet, refused = _behind_agents_status(
+        tmp_path, emulator_factory(), 404, ("stores", "plan"), ("agents", "plan")
+    )
     assert quiet.exit_code == 0, quiet.output
     assert "agent" not in quiet.output.lower()
-    assert refused.exit_code == 1
-    error = [ln for ln in refused.output.splitlines() if ln.startswith("Error:")]
-    assert len(error) == 1 and "does not serve the Agents API (GET /v1/agents answered 404)" in error[0]
+    assert "does not serve the Agents API (GET /v1/agents answered 404)" in _one_error(refused)
+
+
+def test_a_key_added_outside_asstctl_is_kept_and_a_function_edit_is_one_line(
+    tmp_path: Path, emulator_factory: Any
+) -> None:
+    emu = emulator_factory(no_assistants=True)
+    project = make_project(tmp_path, AGENT, files={})
+    assert _run(emu, project, "apply", "--auto-approve").exit_code == 0
+    bot = _agents(emu)["agent.order-bot"]
+    assert bot["metadata"]["asstctl_keys"] == "team"
+    with openai.OpenAI(base_url=emu.base_url, api_key="sk-test") as client:  # a server's or a person's key
+        client.beta.agents.update(bot["id"], metadata={**bot["metadata"], "owner": "ops"})
+
+    plan = _run(emu, project, "plan", "--detailed-exitcode")
+    assert (plan.exit_code, plan.stdout) == (0, "No changes. Live resources match the manifests.\n"), (
+        plan.output
+    )
+
+    (project / "assistants" / "main.yaml").write_text(
+        AGENT.replace("Looks an order up.", "Finds an order by its id."), encoding="utf-8"
+    )
+    plan = _run(emu, project, "plan")
+    assert plan.exit_code == 0, plan.output
+    lines = [ln.strip() for ln in plan.stdout.splitlines()]
+    changed = [ln for ln in lines if ln.startswith(("~", "+", "-")) and not ln.endswith("{")]
+    assert changed == [
+        '~ tools.lookup_order.description = "Looks an order up." -> "Finds an order by its id."'
+    ], plan.stdout
+    assert "owner" not in plan.stdout
+    assert _run(emu, project, "apply", "--auto-approve").exit_code == 0
+    now = _agents(emu)["agent.order-bot"]
+    assert now["tools"][0]["description"] == "Finds an order by its id."
+    assert now["metadata"]["owner"] == "ops" and now["metadata"]["team"] == "support"
+    assert {"asstctl_effort", "asstctl_headers"} <= set(now["metadata"])
+
+    # removing the manifest's key removes it; the other stays
+    (project / "assistants" / "main.yaml").write_text(
+        AGENT.replace("Looks an order up.", "Finds an order by its id.").replace(
+            "metadata: {team: support}\n", ""
+        ),
+        encoding="utf-8",
+    )
+    assert _run(emu, project, "apply", "--auto-approve").exit_code == 0
+    meta = _agents(emu)["agent.order-bot"]["metadata"]
+    assert "team" not in meta and meta["owner"] == "ops" and meta["asstctl_keys"] == ""
+    assert _run(emu, project, "plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_a_key_that_may_not_read_agents(tmp_path: Path, emulator_factory: Any) -> None:
+    quiet, applied, refused, destroy = _behind_agents_status(
+        tmp_path,
+        emulator_factory(),
+        403,
+        ("stores", "plan"),
+        ("stores", "apply", "--auto-approve"),
+        ("agents", "plan"),
+        ("agents", "destroy", "--auto-approve"),
+    )
+    assert quiet.exit_code == 0, quiet.output
+    assert "Plan: 1 to add" in quiet.stdout
+    notes = [ln for ln in quiet.output.splitlines() if "agents" in ln.lower()]
+    assert len(notes) == 1 and "403" in notes[0] and "api.agents.read" in notes[0], quiet.output
+    assert applied.exit_code == 0, applied.output
+    for failed in (refused, destroy):
+        error = _one_error(failed)
+        assert "answered 403" in error and "api.agents.read" in error

@@ -74,7 +74,11 @@ def test_removing_every_field_restores_the_defaults_in_place(tmp_path: Path) -> 
     assert updated["id"] == raw["id"]
     live, desired = _compare(minimal, updated)
     assert live == desired
-    assert updated["metadata"] == {"asstctl_stack": STACK, "asstctl_address": "agent.order-bot"}
+    assert updated["metadata"] == {
+        "asstctl_stack": STACK,
+        "asstctl_address": "agent.order-bot",
+        "asstctl_keys": "",
+    }
     assert (updated["service_tier"], updated["text"]["verbosity"], updated["tools"]) == ("auto", "medium", [])
 
 
@@ -112,7 +116,7 @@ def test_a_changed_secret_is_found_by_digest_and_never_shown(
     before, after = _compare(a, raw)
     assert [(c.path, c.before, c.after) for c in attribute_changes(before, after)] == [
         (
-            "tools[1].transport.headers.Authorization",
+            "tools.wiki.transport.headers.Authorization",
             headers.CHANGED,
             "Bearer (secret from $WIKI_TOKEN)",
         )
@@ -130,7 +134,7 @@ def test_a_header_set_outside_asstctl_is_hidden(tmp_path: Path) -> None:
     raw["tools"][1]["transport"]["headers"]["X-Other"] = "sekrit"
     del raw["metadata"]["asstctl_headers"]
     shown = live_agent_form(raw, a, headers.digests(STACK, a.address, headers.resolve(a)))
-    assert shown["tools"][1]["transport"]["headers"] == {
+    assert shown["tools"]["wiki"]["transport"]["headers"] == {
         "Authorization": headers.UNRECORDED,
         "X-Tenant": headers.UNRECORDED,
         "X-Other": headers.HIDDEN,
@@ -151,3 +155,99 @@ def test_an_unset_or_empty_variable_is_an_error_naming_it(
         message = str(err.value)
         assert message.startswith("agents/a.yaml:")
         assert "tools[1].transport.headers.Authorization: the environment variable WIKI_TOKEN is" in message
+
+
+def test_tools_are_keyed_by_function_name_server_label_and_type(tmp_path: Path) -> None:
+    a = load_agent(tmp_path, FULL)
+    form = desired_agent_form(a)
+    assert form["tool_order"] == [
+        "lookup_order", "wiki", "local", "web_search", "tool_search", "programmatic_tool_calling",
+        "computer_use",
+    ]  # fmt: skip
+    assert form["tools"]["wiki"]["type"] == "mcp" and "server_label" not in form["tools"]["wiki"]
+    assert form["tools"]["lookup_order"]["description"] == "查询订单状态"
+
+
+def test_one_function_edit_is_one_change_and_a_reorder_one_order_change(tmp_path: Path) -> None:
+    store = Store()
+    raw = _created(load_agent(tmp_path / "full", FULL), store)
+    edited = load_agent(tmp_path / "edit", FULL.replace("查询订单状态", "Looks an order up."))
+    before, after = _compare(edited, raw)
+    assert [(c.path, c.before, c.after) for c in attribute_changes(before, after)] == [
+        ("tools.lookup_order.description", "查询订单状态", "Looks an order up.")
+    ]
+    raw = _update(edited, raw, store)
+    assert raw["tools"][0]["description"] == "Looks an order up."
+    assert _compare(edited, raw)[0] == _compare(edited, raw)[1]
+
+    # web_search moved to the front: only the order changes, and the update sends the tools
+    moved = load_agent(
+        tmp_path / "moved",
+        FULL.replace("查询订单状态", "Looks an order up.")
+        .replace(
+            "  - type: web_search\n    allowed_domains: [example.com]\n    location: {country: CN}\n", ""
+        )
+        .replace(
+            "tools:\n",
+            "tools:\n  - type: web_search\n    allowed_domains: [example.com]\n    location: {country: CN}\n",
+        ),
+    )
+    assert len(moved.tools) == len(edited.tools)
+    before, after = _compare(moved, raw)
+    changes = attribute_changes(before, after)
+    assert [c.path for c in changes] == ["tool_order"]
+    assert changes[0].after[0] == "web_search"
+    assert "tools" in update_body(agent_body(moved, STACK, headers.resolve(moved)), before, after)
+    raw = _update(moved, raw, store)
+    assert [t["type"] for t in raw["tools"]][:2] == ["web_search", "function"]
+    assert _compare(moved, raw)[0] == _compare(moved, raw)[1]
+
+
+def test_metadata_keys_asstctl_did_not_write_are_kept_and_never_drift(tmp_path: Path) -> None:
+    store = Store()
+    a = load_agent(
+        tmp_path / "a", FULL.replace("metadata: {team: support}", "metadata: {team: support, tier: gold}")
+    )
+    raw = _created(a, store)
+    assert raw["metadata"]["asstctl_keys"] == "team,tier"
+    raw = server.update_agent(store, raw["id"], {"metadata": {**raw["metadata"], "owner": "ops"}})  # by hand
+
+    before, after = _compare(a, raw)
+    assert before == after  # the hand-added key is not drift
+
+    # removing "tier" from the manifest removes it; "owner" stays, untouched and unshown
+    b = load_agent(tmp_path / "b", FULL)
+    before, after = _compare(b, raw)
+    assert [(c.path, c.before, c.after) for c in attribute_changes(before, after)] == [
+        ("metadata.tier", "gold", None)
+    ]
+    body = update_body(agent_body(b, STACK, headers.resolve(b), raw["metadata"]), before, after)
+    UPDATE_AGENT.check(body, "")
+    raw = server.update_agent(store, raw["id"], body)
+    assert raw["metadata"]["owner"] == "ops" and "tier" not in raw["metadata"]
+    assert raw["metadata"]["asstctl_keys"] == "team"
+    assert {"asstctl_effort", "asstctl_headers"} <= set(raw["metadata"])  # the agent's own reserved keys
+    assert _compare(b, raw)[0] == _compare(b, raw)[1]
+    assert "owner" not in json.dumps(live_agent_form(raw, None))
+
+
+def test_an_agent_written_before_asstctl_keys_manages_every_unreserved_key(tmp_path: Path) -> None:
+    a = load_agent(tmp_path, FULL)
+    raw = _created(a, Store())
+    del raw["metadata"]["asstctl_keys"]
+    raw["metadata"]["legacy"] = "x"
+    before, after = _compare(a, raw)
+    assert [c.path for c in attribute_changes(before, after)] == ["metadata.legacy"]
+    assert "legacy" not in agent_body(a, STACK, headers.resolve(a), raw["metadata"])["metadata"]
+
+
+def test_a_function_and_an_mcp_server_of_one_name_are_told_apart() -> None:
+    from asstctl.core.keyed import keyed_tools
+
+    tools = [
+        {"type": "function", "name": "wiki", "description": "d"},
+        {"type": "mcp", "server_label": "wiki", "transport": {"type": "stdio"}},
+        {"type": "function", "name": "web_search", "description": "d"},
+        {"type": "web_search"},
+    ]
+    assert keyed_tools(tools)[1] == ["function:wiki", "mcp:wiki", "function:web_search", "web_search"]

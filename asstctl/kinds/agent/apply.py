@@ -25,13 +25,18 @@ def _run(c: ResourceChange, a: DesiredAgent | None, ctx: ApplyContext) -> Callab
             assert c.id is not None
             ctx.writer.delete_agent(c.address, c.id)
             return f"destroyed ({c.id})"
-        body = agent_body(a, ctx.stack, headers.resolve(a))
         if c.action is Action.UPDATE:
             assert c.id is not None
+            live = ctx.live.of("agent").get(a.name)
+            metadata = live.raw.get("metadata") if live is not None else None
+            body = agent_body(
+                a, ctx.stack, headers.resolve(a), metadata if isinstance(metadata, dict) else None
+            )
             ctx.writer.update_agent(c.address, c.id, update_body(body, c.before, c.after))
             return "updated"
         if c.action is Action.REPLACE and c.id is not None:
             ctx.writer.delete_agent(c.address, c.id)
+        body = agent_body(a, ctx.stack, headers.resolve(a))
         new_id = ctx.writer.create_agent(c.address, body)
         ctx.set_id(c.address, new_id)
         return f"{'replaced' if c.action is Action.REPLACE else 'created'} ({new_id})"

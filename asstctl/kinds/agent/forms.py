@@ -7,6 +7,10 @@ cannot be stated: ``instructions`` (null: none) and ``reasoning`` (null: the mod
 default). A live reasoning effort is ignored when the manifest sets none, unless asstctl set
 it earlier (the reserved metadata key ``asstctl_effort`` says so): then it is reset.
 
+Metadata keys asstctl did not write (a server's, a person's) are kept on update and never
+compared (``asstctl.core.managed``); tools are compared by identity (function name, MCP
+``server_label``, built-in type: ``asstctl.core.keyed``).
+
 The defaults are written out here and again in the emulator (``asstctl.emulator.agents``) on
 purpose: the client's idea of the service and the stand-in service are checked against each
 other by the tests, which sharing one table would defeat.
@@ -18,15 +22,16 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from asstctl.core.keyed import keyed_form, order_key
+from asstctl.core.managed import compared, merged
 from asstctl.core.model import JSON
 from asstctl.core.normalize import canonical
-from asstctl.core.ownership import RESERVED_METADATA_KEYS, ownership_metadata
+from asstctl.core.ownership import ownership_metadata
 from asstctl.kinds.agent import headers as hdr
 from asstctl.kinds.agent.model import DesiredAgent, EnvHeader
 
 META_EFFORT = "asstctl_effort"
 """Reserved metadata key: the reasoning effort asstctl set (present only when the manifest sets one)."""
-RESERVED_KEYS = (*RESERVED_METADATA_KEYS, META_EFFORT, hdr.META_HEADERS)
 MODEL_DEFAULT = "(model default)"
 """The reasoning effort shown when the manifest leaves it to the model."""
 
@@ -112,10 +117,6 @@ def _experimental(value: Mapping[str, JSON] | None) -> dict[str, JSON]:
     return {"time_awareness": bool((value or {}).get("time_awareness"))}
 
 
-def _user_metadata(metadata: Mapping[str, JSON] | None) -> dict[str, JSON]:
-    return {k: v for k, v in (metadata or {}).items() if k not in RESERVED_KEYS}
-
-
 # -- request bodies ------------------------------------------------------------------------
 
 
@@ -134,15 +135,22 @@ def _body_tools(a: DesiredAgent, values: Mapping[hdr.HeaderId, str]) -> list[JSO
     return out
 
 
-def agent_body(a: DesiredAgent, stack: str, values: Mapping[hdr.HeaderId, str]) -> dict[str, JSON]:
+def agent_body(
+    a: DesiredAgent,
+    stack: str,
+    values: Mapping[hdr.HeaderId, str],
+    live_metadata: Mapping[str, JSON] | None = None,
+) -> dict[str, JSON]:
     """The create body (``None`` fields are left out on create, sent as null on update).
-    ``values``: every header's value (:func:`headers.resolve`)."""
-    metadata: dict[str, str] = {**a.metadata, **ownership_metadata(stack, a.address)}
+    ``values``: every header's value (:func:`headers.resolve`). An update passes the agent's
+    ``live_metadata``: the keys asstctl does not manage are sent back as they are."""
+    tags: dict[str, str] = dict(ownership_metadata(stack, a.address))
     if a.effort is not None:
-        metadata[META_EFFORT] = str(a.effort)
+        tags[META_EFFORT] = str(a.effort)
     recorded = hdr.metadata_value(hdr.digests(stack, a.address, values))
     if recorded is not None:
-        metadata[hdr.META_HEADERS] = recorded
+        tags[hdr.META_HEADERS] = recorded
+    metadata = merged(a.metadata, tags, live_metadata)
     reasoning = {k: v for k, v in (a.reasoning or {}).items() if v is not None} or None
     multi_agent = dict(a.multi_agent) if a.multi_agent else {"enabled": False}
     return {
@@ -163,10 +171,13 @@ def agent_body(a: DesiredAgent, stack: str, values: Mapping[hdr.HeaderId, str]) 
 def update_body(
     body: Mapping[str, JSON], before: Mapping[str, JSON], after: Mapping[str, JSON]
 ) -> dict[str, JSON]:
-    """The partial update: the fields whose compared forms differ, and always ``metadata``
-    (it carries the header digests and the effort marker)."""
-    changed = [k for k in FORM_FIELDS if canonical(before.get(k)) != canonical(after.get(k))]
-    return {k: body[k] for k in (*changed, "metadata") if k in body}
+    """The partial update: the fields whose compared forms differ (``tools`` when only their
+    order does), and always ``metadata`` (it carries the header digests and the effort marker)."""
+    compared_keys = [*FORM_FIELDS, order_key("tools")]
+    changed = {k for k in compared_keys if canonical(before.get(k)) != canonical(after.get(k))}
+    if order_key("tools") in changed:
+        changed.add("tools")
+    return {k: body[k] for k in FORM_FIELDS if k in body and (k in changed or k == "metadata")}
 
 
 # -- compared forms ------------------------------------------------------------------------
@@ -198,7 +209,7 @@ def desired_agent_form(a: DesiredAgent) -> dict[str, JSON]:
         "multi_agent": multi_agent_form(a.multi_agent),
         "compaction": _compaction(a.compaction),
         "experimental": _experimental(a.experimental),
-        "tools": [_desired_tool(t) for t in a.tools],
+        **keyed_form("tools", [_desired_tool(t) for t in a.tools]),
         "metadata": canonical(dict(a.metadata)),
     }
 
@@ -241,8 +252,8 @@ def live_agent_form(
         "multi_agent": multi_agent_form(raw.get("multi_agent")),
         "compaction": _compaction(raw.get("compaction")),
         "experimental": _experimental(raw.get("experimental")),
-        "tools": tools,
-        "metadata": canonical(_user_metadata(raw.get("metadata"))),
+        **keyed_form("tools", tools),
+        "metadata": canonical(compared(raw.get("metadata"), desired.metadata if desired else ())),
     }
 
 

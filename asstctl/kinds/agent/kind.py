@@ -31,6 +31,16 @@ AGENTS_GONE = (
     "that serves /v1/agents (OpenAI's Agents beta; or try --sandbox)."
 )
 
+AGENTS_FORBIDDEN = (
+    "{base_url} refused to list agents (GET /v1/agents answered 403): the API key lacks the "
+    "api.agents.read permission, but the manifests declare agents: grant the key that permission "
+    "(or use a key that has it), or remove the Agent manifests."
+)
+AGENTS_UNREADABLE_NOTE = (
+    "agents were not read: GET /v1/agents answered 403 (the API key lacks api.agents.read); "
+    "the manifests declare none, so there is nothing to manage."
+)
+
 
 class AgentKind:
     """Agents of the Agents API, beta (``agent.<name>``)."""
@@ -46,14 +56,20 @@ class AgentKind:
     def fetch(self, lister: Lister, project: Project, *, destroy: bool) -> Callable[[], Fetched]:
         """One paginated listing (no metadata filter exists: ownership is checked here). An
         endpoint answering 404 has no agents to manage, which is an error only when the
-        project declares some."""
-        want = bool(project.desired(self.name)) and not destroy
-        listing = lister.list_or_none("listing agents", "/agents", {"limit": PAGE}, beta=BETA)
+        project declares some; a 403 (a key without ``api.agents.read``) likewise, with a note."""
+        declared = bool(project.desired(self.name))
+        listing = lister.list_or_status(
+            "listing agents", "/agents", {"limit": PAGE}, beta=BETA, absent=(403, 404)
+        )
 
         def result() -> Fetched:
             raws = listing.result()
-            if raws is None:
-                if want:
+            if raws == 403:
+                if declared:
+                    raise EndpointError(AGENTS_FORBIDDEN.format(base_url=lister.base_url))
+                return Fetched(objects={}, notes=(AGENTS_UNREADABLE_NOTE,), supported=False)
+            if isinstance(raws, int):
+                if declared and not destroy:
                     raise EndpointError(AGENTS_GONE.format(base_url=lister.base_url))
                 return Fetched(objects={}, supported=False)
             return self.interpret(lister.stack, raws)

@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from asstctl.core import managed
 from asstctl.core.model import Location
+from asstctl.core.ownership import META_ADDRESS, META_STACK
 from asstctl.kinds.agent import headers as hdr
-from asstctl.kinds.agent.forms import shown_headers, tools_size
+from asstctl.kinds.agent.forms import META_EFFORT, shown_headers, tools_size
 from asstctl.kinds.agent.model import DesiredAgent, EnvHeader
 from asstctl.manifest import checks
 from asstctl.manifest.yaml_loader import YamlDocument, format_path
@@ -17,7 +19,6 @@ from asstctl.manifest.yaml_loader import YamlDocument, format_path
 if TYPE_CHECKING:
     from asstctl.manifest.build import Builder
 
-METADATA_MAX_PAIRS = 16
 TOOLS_MAX_BYTES = 3 * 1024 * 1024
 EMPTY_PARAMETERS: Mapping[str, Any] = {"type": "object", "properties": {}}
 """Sent for a function without ``parameters`` (the API requires the field)."""
@@ -131,18 +132,22 @@ def _header(doc: YamlDocument, path: tuple[str | int, ...], value: Any) -> str |
 
 
 def _check_metadata(b: Builder, doc: YamlDocument, a: DesiredAgent) -> None:
-    reserved = ["asstctl_stack", "asstctl_address"]
-    reserved += ["asstctl_effort"] if a.effort is not None else []
+    """The user pairs must fit beside asstctl's reserved ones, and their keys in ``asstctl_keys``."""
+    reserved = [META_STACK, META_ADDRESS]
+    reserved += [META_EFFORT] if a.effort is not None else []
     reserved += [hdr.META_HEADERS] if a.headers() else []
-    room = METADATA_MAX_PAIRS - len(reserved)
+    reserved += [managed.KEYS]
+    room = managed.MAX_PAIRS - len(reserved)
     if len(a.metadata) > room:
         b.error(
             doc,
             ("metadata",),
             f"holds {len(a.metadata)} pairs, but this agent has room for {room}: the API allows "
-            f"{METADATA_MAX_PAIRS} and asstctl reserves {len(reserved)} here ({', '.join(reserved)}); "
+            f"{managed.MAX_PAIRS} and asstctl reserves {len(reserved)} here ({', '.join(reserved)}); "
             "remove some",
         )
+    elif problem := managed.key_list_problem(a.metadata):
+        b.error(doc, ("metadata",), problem)
 
 
 def _check_text(b: Builder, doc: YamlDocument) -> None:
