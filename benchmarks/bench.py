@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         (
             "no-op plan requests within the floor + 3",
             plan.total <= floor + 3,
-            f"{plan.total} requests, floor {floor} (+1 lists the stack's Files)",
+            f"{plan.total} requests, floor {floor} (+1 lists the stack's Files, +1 the agents)",
         ),
         (
             "whole no-op plan (warm) at least 20x faster than the whole baseline refresh",

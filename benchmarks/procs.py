@@ -118,7 +118,8 @@ def run_phase(name: str, emu: Emulator, project: Path, *args: str) -> Phase:
 
 
 _BASELINE = """
-import json, sys
+import json, sys, warnings
+warnings.simplefilter("ignore", DeprecationWarning)  # (the SDK marks the Assistants API deprecated)
 from concurrent.futures import ThreadPoolExecutor
 from openai import OpenAI
 
