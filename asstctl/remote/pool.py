@@ -12,7 +12,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -31,11 +31,20 @@ class DaemonPool:
         ]
         for thread in self._threads:
             thread.start()
+        self._futures: list[Future[Any]] = []
 
     def submit(self, fn: Callable[..., T], /, *args: Any) -> Future[T]:
         future: Future[T] = Future()
+        self._futures.append(future)
         self._jobs.put((future, fn, args))
         return future
+
+    def abandon(self, timeout: float) -> None:
+        """After a failure: drop the calls not started yet and give the running ones up to
+        ``timeout`` seconds to end, so the client is not closed under them."""
+        for future in self._futures:
+            future.cancel()
+        wait([f for f in self._futures if not f.done()], timeout=timeout)
 
     def shutdown(self) -> None:
         """Let the workers end once the calls already submitted are done; never waits."""

@@ -29,6 +29,8 @@ T = TypeVar("T")
 
 FILES_PAGE = 10_000
 PARALLEL_LISTS = 32
+SETTLE_S = 5.0
+"""After a failed read, how long the other listings in flight may take to end."""
 _VOLATILE_FILE = ("status", "status_details")
 
 
@@ -96,10 +98,14 @@ def read_live(
         project = Project(Path("."), project, None, settings={"want_assistants": bool(want_assistants)})
     stack = project.stack
     with DaemonPool(PARALLEL_LISTS, name="asstctl-read") as pool:
-        lister = _Lister(client, stack, pool)
-        pending = [(kind.name, kind.fetch(lister, project, destroy=destroy)) for kind in KINDS]
-        fetched = {name: result() for name, result in pending}
-        files = lister.files().result()
+        try:
+            lister = _Lister(client, stack, pool)
+            pending = [(kind.name, kind.fetch(lister, project, destroy=destroy)) for kind in KINDS]
+            fetched = {name: result() for name, result in pending}
+            files = lister.files().result()
+        except Exception:  # one listing failed: let the others end before the client closes
+            pool.abandon(timeout=SETTLE_S)
+            raise
     return assemble(stack, fetched, files)
 
 

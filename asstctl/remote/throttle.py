@@ -68,11 +68,15 @@ class AdaptiveLimit:
                 self.throttled += 1
                 if now >= self._cooldown_until:  # one halving per burst of 429s
                     self.limit = max(1.0, self.limit / 2)
-                    self._cooldown_until = now + 1.0
+                    self._cooldown_until = now + self._round_trip()
                 self._round.clear()
             elif status is not None and status < 500 and seconds is not None:
                 self._sample(seconds, now)
             self._cond.notify_all()
+
+    def _round_trip(self) -> float:
+        """How long one decrease holds: a couple of round trips (TCP halves once per RTT)."""
+        return max(0.02, 2 * (self._best if self._best is not None else 0.05))
 
     def _sample(self, seconds: float, now: float) -> None:
         self._best = seconds if self._best is None else min(self._best, seconds)
@@ -83,7 +87,7 @@ class AdaptiveLimit:
         self._round.clear()
         if typical > 2 * self._best and now >= self._cooldown_until:
             self.limit = max(1.0, self.limit * 0.8)
-            self._cooldown_until = now + 1.0
+            self._cooldown_until = now + self._round_trip()
         else:
             self.limit = min(float(self.cap), self.limit + 1)
 

@@ -84,7 +84,7 @@ class _Crowded(BaseHTTPRequestHandler):
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(body)))
             if crowded:
-                self.send_header("retry-after-ms", "5")
+                self.send_header("retry-after-ms", "20")
             self.end_headers()
             self.wfile.write(body)
         finally:
