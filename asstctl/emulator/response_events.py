@@ -1,4 +1,5 @@
-"""A completed response as the server-sent events of ``POST /v1/responses`` with ``stream: true``.
+"""A completed (or failed) response as the server-sent events of ``POST /v1/responses`` with
+``stream: true``.
 
 The order follows OpenAI's: ``response.created`` and ``response.in_progress`` (the response with
 no output yet), then for each output item ``response.output_item.added`` … ``.done`` with, between:
@@ -10,8 +11,8 @@ no output yet), then for each output item ``response.output_item.added`` … ``.
   and ``response.function_call_arguments.done``;
 * a file search: ``response.file_search_call.in_progress``, ``.searching``, ``.completed``;
 
-and last ``response.completed`` with the whole response. Every event carries its ``type`` and a
-``sequence_number`` counting from 0.
+and last ``response.completed`` with the whole response (``response.failed`` for a failed one).
+Every event carries its ``type`` and a ``sequence_number`` counting from 0.
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ _STARTED: dict[str, Json] = {  # how an item looks when added, before its conten
 
 
 def events(response: Json) -> Iterator[Event]:
-    """The events streaming ``response`` (a completed Response object)."""
+    """The events streaming ``response`` (a completed or failed Response object)."""
     started = {**response, "status": "in_progress", "completed_at": None, "output": [], "usage": None}
     bodies: list[Json] = [
         {"type": "response.created", "response": started},
@@ -85,6 +86,6 @@ def events(response: Json) -> Iterator[Event]:
         bodies.append({"type": "response.output_item.added", "output_index": index, "item": added})
         bodies.extend(_BY_TYPE[kind](item, {"item_id": item["id"], "output_index": index}))
         bodies.append({"type": "response.output_item.done", "output_index": index, "item": item})
-    bodies.append({"type": "response.completed", "response": response})
+    bodies.append({"type": f"response.{response['status']}", "response": response})
     for seq, body in enumerate(bodies):
         yield Event(body["type"], {**body, "sequence_number": seq})

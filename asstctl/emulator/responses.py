@@ -1,8 +1,9 @@
 """The Responses API: ``POST /v1/responses``, ``GET`` and ``DELETE /v1/responses/{response_id}``.
 
 No beta header; served with and without the Assistants API (``no_assistants``). Every response
-is produced at once by the scripted model (``scripted.py``) and is ``completed``; with
-``stream: true`` the same response is sent as server-sent events (``response_events.py``).
+is produced at once by the scripted model (``scripted.py``) and is ``completed`` (``failed``, with
+``error`` and no output, when the model is told ``fail CODE``); with ``stream: true`` the same
+response is sent as server-sent events (``response_events.py``).
 
 Stored responses (``store`` is true unless set false) can be retrieved and deleted, and chain
 turns: ``previous_response_id`` continues a conversation, and a ``function_call_output`` input
@@ -150,6 +151,7 @@ class _Turn:
     def __init__(self) -> None:
         self.output: list[Json] = []
         self.completion = ""
+        self.failure: scripted.Failure | None = None
 
     def message(self, answer: scripted.Answer) -> None:
         annotations = [
@@ -250,7 +252,9 @@ def _run_model(store: Store, body: Json, items: list[Json], calls: dict[str, Jso
     functions = [t["name"] for t in body.get("tools") or [] if t["type"] == "function"] if offer_tools else []
     search = _search(store, body, turn) if offer_tools else None
     decision = scripted.decide(message, functions=functions, search=search)
-    if isinstance(decision, scripted.FunctionCall):
+    if isinstance(decision, scripted.Failure):
+        turn.failure = decision
+    elif isinstance(decision, scripted.FunctionCall):
         turn.call(decision)
     else:
         turn.message(decision)
@@ -282,23 +286,24 @@ def _or(value: Any, default: Any) -> Any:
     return default if value is None else value
 
 
-def _response(body: Json, output: list[Json], usage: Json, now: int) -> Json:
+def _response(body: Json, turn: _Turn, usage: Json, now: int) -> Json:
     reasoning = body.get("reasoning") or {}
     text = body.get("text") or {}
+    failure = turn.failure
     return {
         "id": _id("resp_"),
         "object": "response",
         "created_at": now,
-        "status": "completed",
-        "completed_at": now,
+        "status": "completed" if failure is None else "failed",
+        "completed_at": now if failure is None else None,
         "background": False,
-        "error": None,
+        "error": None if failure is None else {"code": failure.code, "message": failure.message},
         "incomplete_details": None,
         "instructions": body.get("instructions"),
         "max_output_tokens": body.get("max_output_tokens"),
         "max_tool_calls": body.get("max_tool_calls"),
         "model": body["model"],
-        "output": output,
+        "output": turn.output,
         "parallel_tool_calls": _or(body.get("parallel_tool_calls"), True),
         "previous_response_id": body.get("previous_response_id"),
         "prompt_cache_key": body.get("prompt_cache_key"),
@@ -339,7 +344,7 @@ def create_response(store: Store, body: Json) -> Json | EventStream:
         items = _items(body)
         _check_outputs_given(chain, items)
         turn = _run_model(store, body, items, _calls(chain, items))
-        rec = _response(body, turn.output, _usage(body, items, chain, turn.completion), store._now())
+        rec = _response(body, turn, _usage(body, items, chain, turn.completion), store._now())
         if rec["store"]:
             store.responses.add(rec, store._next_seq())
     return EventStream(tuple(events(rec))) if body.get("stream") else dict(rec)

@@ -5,10 +5,11 @@ A run advances synchronously within the request that moves it: ``queued → in_p
 ``requires_action`` when the model calls a function (the run waits for ``submit_tool_outputs``,
 then goes ``queued → in_progress`` again), or ``completed`` with the assistant's message; it is
 ``failed`` instead (``last_error.code`` ``server_error``) when the emulator's seeded ``fault_rate``
-draw says so. A run waiting on tool outputs can be cancelled (the cancel answer says
-``cancelling``, the run is ``cancelled`` from then on) and is ``expired`` once past its
-``expires_at`` (``RUN_TTL`` after creation). With ``stream: true`` the same progress is answered as
-server-sent events, ending with ``done``.
+draw says so, or with the scripted model's code when the last user message is ``fail CODE``.
+A run waiting on tool outputs can be cancelled (the cancel answer says ``cancelling``, the run is
+``cancelled`` from then on) and is ``expired`` once past its ``expires_at`` (``RUN_TTL`` after
+creation). With ``stream: true`` the same progress is answered as server-sent events, ending with
+``done``.
 """
 
 from __future__ import annotations
@@ -153,11 +154,15 @@ class Runner:
         self.save("in_progress", started_at=self.run["started_at"] or self.store._now())
         if not self.fault():
             return True
+        self.fail("server_error", FAULT_MESSAGE)
+        return False
+
+    def fail(self, code: str, message: str) -> None:
+        """End the run (and its open steps) ``failed`` with ``last_error`` ``{code, message}``."""
         now = self.store._now()
-        error = {"code": "server_error", "message": FAULT_MESSAGE}
+        error = {"code": code, "message": message}
         self.close_steps("failed", failed_at=now, last_error=error)
         self.finish("failed", failed_at=now, last_error=error)
-        return False
 
     def prompt(self) -> str:
         """What the model reads: the run's instructions and the thread's messages."""
@@ -182,6 +187,9 @@ class Runner:
             said[-1] if said else "", functions=functions, search=search if can_search else None
         )
         prompt = self.prompt()
+        if isinstance(decision, scripted.Failure):
+            self.fail(decision.code, decision.message)
+            return
         if isinstance(decision, scripted.FunctionCall):
             self.call(decision, prompt)
             return

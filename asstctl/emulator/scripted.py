@@ -1,8 +1,8 @@
 """The scripted model: the sandbox's deterministic stand-in for a language model.
 
 Both the Responses API (``responses.py``) and the threads/runs API (``runs.py``) answer with it.
-It reads the **last user message** and follows this script (the keywords ``call`` and ``search``
-are matched case-insensitively, after leading whitespace):
+It reads the **last user message** and follows this script (the keywords ``call``, ``search``
+and ``fail`` are matched case-insensitively, after leading whitespace):
 
 ``call NAME {json}``
     Calls the function tool ``NAME`` with the JSON arguments (sent back compact, e.g.
@@ -17,6 +17,13 @@ are matched case-insensitively, after leading whitespace):
     a tie goes to the earlier file, then the earlier paragraph). Without a match it answers
     ``No results for: WORDS``; without a file_search tool, ``I cannot search: no file_search
     tool is available.``
+
+``fail CODE``
+    Fails, for tests of failure handling: a run ends ``failed`` with ``last_error`` and a
+    response ends ``failed`` with ``error`` (streamed: ``response.failed``), both
+    ``{"code": CODE, "message": "The model failed as scripted (fail CODE)."}``. CODE is one of
+    ``server_error``, ``rate_limit_exceeded`` and ``invalid_prompt`` (the codes a run's
+    ``last_error`` may carry); any other is answered with a sentence listing them.
 
 anything else
     Answers ``You said: MESSAGE``.
@@ -66,18 +73,36 @@ class Answer:
     citations: tuple[Passage, ...] = ()
 
 
+@dataclass(frozen=True)
+class Failure:
+    """The model fails with the API error ``code`` and ``message`` (see ``fail CODE``)."""
+
+    code: str
+    message: str
+
+
+FAIL_CODES = ("server_error", "rate_limit_exceeded", "invalid_prompt")
+"""The codes ``fail CODE`` accepts: those both a run's ``last_error`` and a response's ``error`` allow."""
+
 _CALL = re.compile(r"\s*call\s+(?P<name>\S+)\s*(?P<args>.*)", re.IGNORECASE | re.DOTALL)
 _SEARCH = re.compile(r"\s*search\s+(?P<words>.*\S)\s*", re.IGNORECASE | re.DOTALL)
+_FAIL = re.compile(r"\s*fail\s+(?P<code>\S+)\s*", re.IGNORECASE | re.DOTALL)
 _WORD = re.compile(r"[^\W_]+")
 
 
 def decide(
     message: str, *, functions: Collection[str], search: Callable[[str], Passage | None] | None
-) -> FunctionCall | Answer:
+) -> FunctionCall | Answer | Failure:
     """What the model does with the user's ``message`` (see the module docstring)."""
     m = _CALL.fullmatch(message)
     if m:
         return _call(m["name"], m["args"].strip(), functions)
+    m = _FAIL.fullmatch(message)
+    if m:
+        code = m["code"]
+        if code not in FAIL_CODES:
+            return Answer(f"I cannot fail with {code}: the codes are {', '.join(FAIL_CODES)}.")
+        return Failure(code, f"The model failed as scripted (fail {code}).")
     m = _SEARCH.fullmatch(message)
     if m:
         words = m["words"]

@@ -1,7 +1,8 @@
 """``asstctl run`` end to end, on both APIs: the Assistants API (threads and runs) and the
 Responses API (the same state served by an emulator without the Assistants API). Function
 calls answered from --tool-output (inline and @file) or on a terminal, file search citing the
-project path, text streamed delta by delta, a call nobody can answer failing at once, Ctrl-C
+project path, text streamed delta by delta, a call nobody can answer failing at once, a turn the
+scripted model fails (``fail CODE``) exiting 1 with the API's reason, Ctrl-C
 cancelling the run on the server, and nothing left behind on the server."""
 
 from __future__ import annotations
@@ -145,6 +146,24 @@ def test_function_call_without_output_fails_at_once(deployed: tuple[Any, Path], 
     ]
     if api == "assistants":  # the waiting run was cancelled before its thread went
         assert "Cancelled run run_" in result.stderr
+    assert_nothing_left(emu)
+
+
+def test_a_failed_turn_exits_1_with_the_api_reason(deployed: tuple[Any, Path], api: str) -> None:
+    emu, project = deployed
+    reason = "server_error: The model failed as scripted (fail server_error)."
+
+    text = asstctl(emu, project, "run", "support", "fail server_error")
+    doc = asstctl(emu, project, "run", "support", "fail server_error", "--format", "json")
+
+    assert text.exit_code == 1 and text.stdout == ""
+    errors = [line for line in text.stderr.splitlines() if line.startswith("Error:")]
+    assert errors == [f"Error: the assistant's turn ended failed: {reason}"]
+    assert doc.exit_code == 1
+    shown = json.loads(doc.stdout)
+    assert (shown["api"], shown["status"], shown["text"]) == (api, "failed", "")
+    (turn,) = shown["turns"]
+    assert (turn["status"], turn["reason"]) == ("failed", reason)
     assert_nothing_left(emu)
 
 

@@ -99,6 +99,19 @@ def test_streaming_sends_the_answer_in_several_deltas(emulator: Any) -> None:
     assert c.responses.retrieve(final.id) == final
 
 
+def test_fail_code_fails_the_response_and_its_stream(emulator: Any) -> None:
+    c = _client(emulator)
+    r = c.responses.create(model="gpt-4o", input="fail server_error")
+    assert (r.status, r.output, r.completed_at) == ("failed", [], None)
+    assert r.error is not None and r.error.code == "server_error"
+    assert r.error.message == "The model failed as scripted (fail server_error)."
+    events = list(c.responses.create(model="gpt-4o", input="fail invalid_prompt", stream=True))
+    assert [e.type for e in events] == ["response.created", "response.in_progress", "response.failed"]
+    final = events[-1].response  # type: ignore[union-attr]
+    assert final.status == "failed" and final.error is not None and final.error.code == "invalid_prompt"
+    assert c.responses.retrieve(final.id) == final
+
+
 def test_a_function_call_round_trip_through_previous_response_id(emulator: Any) -> None:
     c = _client(emulator)
     first = c.responses.create(model="gpt-4o", input='call get_weather {"city": "Paris"}', tools=[WEATHER])
@@ -440,6 +453,8 @@ def test_every_request_and_answer_matches_the_spec(spec: dict[str, Any], emulato
         ],
         text={"format": {"type": "json_object"}},
     )
+    c.responses.create(model="gpt-4o", input="fail rate_limit_exceeded")
+    list(c.responses.create(model="gpt-4o", input="fail server_error", stream=True))
     c.responses.retrieve(first.id)
     c.responses.delete(first.id)
     with pytest.raises(NotFoundError):

@@ -290,6 +290,26 @@ def create_and_run(c: OpenAI, emu: Any) -> None:
         c.beta.threads.create_and_run(assistant_id="asst_missing")
 
 
+def scripted_failure(c: OpenAI, emu: Any) -> None:
+    """``fail CODE`` ends the run ``failed`` with that ``last_error`` (and streams it); the thread
+    takes a new run afterwards."""
+    asst = _assistant(c)
+    t = c.beta.threads.create(messages=[{"role": "user", "content": "fail rate_limit_exceeded"}])
+    run = c.beta.threads.runs.create(thread_id=t.id, assistant_id=asst)
+    assert run.status == "failed" and run.failed_at is not None and run.completed_at is None
+    assert run.last_error is not None and run.last_error.code == "rate_limit_exceeded"
+    assert run.last_error.message == "The model failed as scripted (fail rate_limit_exceeded)."
+    assert _texts(c, t.id) == ["user: fail rate_limit_exceeded"]  # no answer written
+    c.beta.threads.messages.create(thread_id=t.id, role="user", content="fail invalid_prompt")
+    events = list(c.beta.threads.runs.create(thread_id=t.id, assistant_id=asst, stream=True))
+    assert [e.event for e in events][-1] == "thread.run.failed"
+    failed = events[-1].data
+    assert failed.last_error is not None and failed.last_error.code == "invalid_prompt"  # type: ignore[union-attr]
+    c.beta.threads.messages.create(thread_id=t.id, role="user", content="fail nonsense")
+    run = c.beta.threads.runs.create(thread_id=t.id, assistant_id=asst)
+    assert run.status == "completed" and "cannot fail with nonsense" in _texts(c, t.id)[-1]
+
+
 SCENARIOS: list[Callable[[OpenAI, Any], None]] = [
     thread_and_message_crud,
     function_call_round_trip,
@@ -297,6 +317,7 @@ SCENARIOS: list[Callable[[OpenAI, Any], None]] = [
     file_search_cites,
     cancel,
     create_and_run,
+    scripted_failure,
 ]
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from asstctl.emulator.scripted import (
     Answer,
+    Failure,
     FunctionCall,
     Passage,
     after_tool_output,
@@ -52,6 +53,16 @@ def test_anything_else_is_echoed_and_tool_output_is_quoted() -> None:
     assert decide("hello there", functions={"ping"}, search=None) == Answer("You said: hello there")
     assert decide("calling all", functions={"all"}, search=None) == Answer("You said: calling all")
     assert "42 °C" in after_tool_output("get_weather", "42 °C").text
+
+
+def test_fail_code_fails_with_an_allowed_code_only() -> None:
+    got = decide("  FAIL server_error ", functions=(), search=None)
+    assert got == Failure("server_error", "The model failed as scripted (fail server_error).")
+    assert isinstance(decide("fail invalid_prompt", functions=(), search=None), Failure)
+    other = decide("fail teapot", functions=(), search=None)
+    assert isinstance(other, Answer) and "cannot fail with teapot" in other.text
+    assert "rate_limit_exceeded" in other.text
+    assert decide("failing", functions=(), search=None) == Answer("You said: failing")
 
 
 @pytest.mark.parametrize("text", ["You said: hello there", "  two words ", "a\nb  c", "one", ""])
