@@ -179,7 +179,7 @@ def asstctl_refresh(emu: Emulator) -> Phase:
     client = OpenAI(base_url=emu.base_url, api_key="sk-bench", max_retries=2)
     emu.reset()
     start = time.perf_counter()
-    read_live(client, STACK, want_assistants=True)  # (the stack alone: no manifests to read)
+    read_live(client, STACK)  # (the stack alone: no manifests to read)
     seconds = time.perf_counter() - start
     stats = emu.stats()
     return Phase("asstctl refresh (list calls, in-process)", seconds, dict(stats["by_endpoint"]),

@@ -10,6 +10,7 @@ from asstctl.cli.options import (
     color,
     color_option,
     lock_timeout_option,
+    parallelism_option,
     project_dir,
     project_option,
     sandbox_option,
@@ -109,14 +110,7 @@ def show(ctx: click.Context, planfile: Path, directory: Path | None, fmt: str, n
 @click.argument("planfile", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @project_option
 @click.option("--auto-approve", is_flag=True, help="Apply without asking (required without a TTY or in CI).")
-@click.option(
-    "--parallelism",
-    type=click.IntRange(1, 64),
-    default=32,
-    show_default=True,
-    help="At most N steps and N requests at once; below it, requests in flight adapt to the endpoint "
-    "(start at 8, grow while latency holds, halve on 429).",
-)
+@parallelism_option
 @target_option
 @sandbox_option
 @color_option
@@ -153,14 +147,7 @@ def apply(
 @click.option(
     "--auto-approve", is_flag=True, help="Destroy without asking (required without a TTY or in CI)."
 )
-@click.option(
-    "--parallelism",
-    type=click.IntRange(1, 64),
-    default=32,
-    show_default=True,
-    help="At most N steps and N requests at once; below it, requests in flight adapt to the endpoint "
-    "(start at 8, grow while latency holds, halve on 429).",
-)
+@parallelism_option
 @target_option
 @sandbox_option
 @color_option

@@ -101,3 +101,15 @@ def color(no_color: bool) -> bool | None:
     if no_color or os.environ.get("NO_COLOR"):
         return False
     return None
+
+
+def parallelism_option(func: F) -> F:
+    """``--parallelism N``: the cap on steps and requests in flight (apply, destroy)."""
+    return click.option(
+        "--parallelism",
+        type=click.IntRange(1, 64),
+        default=32,
+        show_default=True,
+        help="At most N steps and N requests at once; below it, requests in flight adapt to the endpoint "
+        "(start at 8, grow while latency holds, halve on 429).",
+    )(func)

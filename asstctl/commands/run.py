@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-from asstctl.commands.run_target import file_paths, find_assistant, open_conversation, reading_project
+from asstctl.commands.run_target import file_paths, find_assistant, open_conversation
 from asstctl.commands.run_view import View
 from asstctl.errors import AsstctlError, UsageError
 from asstctl.manifest import load_project
@@ -54,7 +54,7 @@ def run(
     outputs = parse_tool_outputs(tool_outputs, project_dir)
     ask = interactive()
     with open_endpoint(project, sandbox=sandbox) as endpoint:
-        live = read_live(endpoint.client, reading_project(project))
+        live = read_live(endpoint.client, project)
         conversation, label = open_conversation(endpoint, project, live, desired)
         view = View(fmt=fmt, paths=file_paths(project, live))
         session = _Session(conversation, view, outputs, ask=ask, timeout=timeout)

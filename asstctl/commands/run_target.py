@@ -97,16 +97,3 @@ def file_paths(project: Project, live: LiveState) -> dict[str, str]:
         if path is not None:
             paths.setdefault(fid, path)
     return paths
-
-
-def reading_project(project: Project) -> Project:
-    """``project`` for reading the live state whatever API serves its assistants (a missing
-    Assistants API is not an error here: ``run`` then uses the Responses API)."""
-    return Project(
-        project.root,
-        project.stack,
-        project.base_url,
-        fingerprint=project.fingerprint,
-        resources=project.resources,
-        settings={**project.settings, "want_assistants": False},
-    )

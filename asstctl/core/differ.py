@@ -19,7 +19,7 @@ from asstctl.core.ownership import content_key
 from asstctl.core.plan import Action, Plan, ResourceChange
 from asstctl.errors import UsageError
 from asstctl.kinds.base import DiffContext
-from asstctl.kinds.registry import BY_NAME, KINDS, kind_of
+from asstctl.kinds.registry import BY_NAME, KINDS
 
 REASON_NOT_IN_MANIFEST = "not in any manifest"
 REASON_DESTROY = "destroy requested"
@@ -202,7 +202,7 @@ def _referenced_after_apply(live: LiveState, changes: Sequence[ResourceChange]) 
     """File ids that stay in use without apply touching them (each kind says which)."""
     referenced: set[str] = set()
     for c in changes:
-        kind = BY_NAME.get(c.kind) or kind_of(c.address)
+        kind = BY_NAME.get(c.kind)
         if kind is not None:
             referenced |= kind.kept_file_ids(c, live.of(kind.name).get(c.name))
     return referenced & set(live.files)

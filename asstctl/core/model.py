@@ -53,18 +53,6 @@ class LocalFile:
         return self.path.rsplit("/", 1)[-1]
 
 
-class Desired:
-    """What every desired record offers the generic machinery (a structural interface)."""
-
-    name: str
-    prevent_destroy: bool
-    location: Location
-
-    @property
-    def address(self) -> str:  # pragma: no cover - every record defines it
-        raise NotImplementedError
-
-
 @dataclass(frozen=True, init=False)
 class Project:
     """A validated project: its settings and every desired resource, by kind."""

@@ -13,8 +13,3 @@ from asstctl.kinds.vector_store.kind import KIND as VECTOR_STORE
 KINDS: tuple[Kind, ...] = (VECTOR_STORE, ASSISTANT, AGENT)
 BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
 BY_MANIFEST_KIND: dict[str, Kind] = {k.manifest_kind: k for k in KINDS}
-
-
-def kind_of(address: str) -> Kind | None:
-    """The kind an address belongs to (``assistant.tutor`` → the assistant kind)."""
-    return BY_NAME.get(address.split(".", 1)[0])

@@ -90,12 +90,11 @@ def read_live(
     project: Project | str,
     *,
     destroy: bool = False,
-    want_assistants: bool | None = None,
 ) -> LiveState:
     """Everything ``project``'s stack owns at the client's endpoint. (``project`` may be a
-    bare stack name, with ``want_assistants`` saying whether assistants are declared.)"""
+    bare stack name: a project that declares nothing.)"""
     if isinstance(project, str):
-        project = Project(Path("."), project, None, settings={"want_assistants": bool(want_assistants)})
+        project = Project(Path("."), project, None)
     stack = project.stack
     with DaemonPool(PARALLEL_LISTS, name="asstctl-read") as pool:
         try:

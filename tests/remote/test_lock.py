@@ -159,7 +159,7 @@ def test_a_lost_claim_response_is_looked_up_not_resent(emulator: Any, failure: t
 
 def test_the_claim_is_invisible_to_the_reader(client: openai.OpenAI) -> None:
     with hold_lock(client, stack=STACK, base_url="emu", command="apply", timeout=0):
-        live = read_live(client, STACK, want_assistants=False)
+        live = read_live(client, STACK)
     assert not live.vector_stores
 
 

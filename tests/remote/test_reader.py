@@ -22,7 +22,7 @@ def test_files_listed_only_for_owned_stores(emulator: Any) -> None:
         client.vector_stores.create(name=f"foreign{n}")
     client.vector_stores.create(name="mine", metadata=ownership_metadata("st", "vector_store.mine"))
     emulator.reset_stats()
-    live = read_live(client, "st", want_assistants=False)
+    live = read_live(client, "st")
     client.close()
     assert list(live.vector_stores) == ["mine"]
     assert emulator.stats()["by_endpoint"]["GET /v1/vector_stores/{vector_store_id}/files"] == 1
@@ -114,7 +114,7 @@ def test_connection_error_is_one_line() -> None:
     url = _dead_url()
     client = openai.OpenAI(api_key=KEY, base_url=url, max_retries=0)
     with pytest.raises(EndpointError) as err:
-        read_live(client, "s", want_assistants=False)
+        read_live(client, "s")
     client.close()
     text = str(err.value)
     assert text.startswith(f"cannot reach {url} while listing ")
